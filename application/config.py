@@ -1,0 +1,115 @@
+"""Partnership configuration: who the partnerships are, their areas and their timescales."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from domain.clocks import Timescales
+
+
+class ConfigurationError(Exception):
+    """The partnerships file is missing, malformed or names an unknown setting."""
+
+
+class UnknownPartnershipError(Exception):
+    code = "unknown_partnership"
+
+
+class UnknownAreaError(Exception):
+    code = "unknown_area"
+
+
+@dataclass(frozen=True)
+class Partnership:
+    code: str  # the reference prefix, e.g. "BHR" in BHR-2026-0007
+    name: str
+    local_authorities: tuple[str, ...]
+    timescales: Timescales
+    contacts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Partnerships:
+    by_code: dict[str, Partnership]
+
+    def get(self, code: str) -> Partnership:
+        try:
+            return self.by_code[code]
+        except KeyError:
+            raise UnknownPartnershipError(f"unknown partnership {code!r}") from None
+
+    def check_area(self, code: str, area: str) -> Partnership:
+        p = self.get(code)
+        if area not in p.local_authorities:
+            areas = ", ".join(p.local_authorities)
+            raise UnknownAreaError(f"{area!r} is not a local authority of {code} ({areas})")
+        return p
+
+    def timescales(self, code: str) -> Timescales:
+        p = self.by_code.get(code)
+        return p.timescales if p else Timescales()
+
+    def __iter__(self) -> Any:
+        return iter(self.by_code.values())
+
+
+_TIMESCALE_FIELDS = {f.name: f for f in dataclasses.fields(Timescales)}
+
+
+def _timescales(code: str, raw: dict[str, Any]) -> Timescales:
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in _TIMESCALE_FIELDS:
+            known = ", ".join(sorted(_TIMESCALE_FIELDS))
+            raise ConfigurationError(f"{code}: unknown timescale {key!r} (known: {known})")
+        if key == "learning_group_meetings":
+            if not isinstance(value, list) or not all(isinstance(d, date) for d in value):
+                raise ConfigurationError(f"{code}: {key} must be a list of dates")
+            value = tuple(sorted(value))
+        elif key == "learning_group_first_meeting":
+            if not isinstance(value, date):
+                raise ConfigurationError(f"{code}: {key} must be a date")
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigurationError(f"{code}: {key} must be a whole number of days")
+        values[key] = value
+    t = Timescales(**values)
+    if t.rapid_review_meeting_window_opens > t.rapid_review_meeting:
+        raise ConfigurationError(f"{code}: the meeting window opens after it closes")
+    return t
+
+
+def parse_partnerships(data: dict[str, Any]) -> Partnerships:
+    table = data.get("partnerships")
+    if not isinstance(table, dict) or not table:
+        raise ConfigurationError("no [partnerships.CODE] tables found")
+    result: dict[str, Partnership] = {}
+    for code, raw in table.items():
+        if not code.isalnum() or not code.isupper():
+            raise ConfigurationError(f"partnership code {code!r} must be upper-case letters")
+        areas = raw.get("local_authorities")
+        if not isinstance(areas, list) or not areas or not all(isinstance(a, str) for a in areas):
+            raise ConfigurationError(f"{code}: local_authorities must list at least one name")
+        result[code] = Partnership(
+            code=code,
+            name=str(raw.get("name", code)),
+            local_authorities=tuple(areas),
+            timescales=_timescales(code, raw.get("timescales", {})),
+            contacts=tuple(str(c) for c in raw.get("contacts", [])),
+        )
+    return Partnerships(result)
+
+
+def load_partnerships(path: Path) -> Partnerships:
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigurationError(f"partnerships file not found: {path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigurationError(f"{path}: {e}") from None
+    return parse_partnerships(data)

@@ -1,0 +1,42 @@
+"""Errors of the application layer, each with a stable ``code`` for the API to map."""
+
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    code = "application_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(ApplicationError):
+    """No such case or review -- or one the caller may not know exists."""
+
+    code = "not_found"
+
+
+class NotPermittedError(ApplicationError):
+    code = "forbidden"
+
+
+class VersionConflictError(ApplicationError):
+    """The caller's expected version is stale; ``current_version`` is the stored one."""
+
+    code = "version_conflict"
+
+    def __init__(self, expected: int, current: int) -> None:
+        super().__init__(f"expected version {expected} but the current version is {current}")
+        self.expected_version = expected
+        self.current_version = current
+
+
+class IdempotencyKeyReusedError(ApplicationError):
+    code = "idempotency_key_reused"
+
+
+class ConcurrentWriteError(ApplicationError):
+    """Other writers kept winning; the command was retried and gave up, recording nothing."""
+
+    code = "concurrent_write"

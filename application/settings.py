@@ -1,0 +1,124 @@
+"""The one reader of the environment: every setting of the service, documented.
+
+Variables are prefixed ``TRACKER_`` (e.g. ``TRACKER_DATABASE=postgres``). Development (the
+default) runs on an embedded SQLite file with nothing to install; production refuses to
+start without an encryption key for event state and a database password.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from enum import StrEnum
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Database(StrEnum):
+    SQLITE = "sqlite"
+    POSTGRES = "postgres"
+
+
+class Settings(BaseSettings):
+    """Configuration of the tracker, from ``TRACKER_*`` environment variables (or ``.env``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TRACKER_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    env: Environment = Field(Environment.DEVELOPMENT, description="development, test, production")
+    database: Database = Field(Database.SQLITE, description="sqlite (embedded) or postgres")
+    sqlite_path: Path = Field(
+        Path("var/tracker.sqlite"), description="the SQLite file (created when absent)"
+    )
+    postgres_host: str = "127.0.0.1"
+    postgres_port: int = 5432
+    postgres_user: str = "postgres"
+    postgres_password: SecretStr = SecretStr("")
+    postgres_dbname: str = "tracker"
+    postgres_schema: str = Field("", description="schema for the tables (default: public)")
+    postgres_pool_size: int = 5
+    postgres_max_overflow: int = 10
+    encryption_key: SecretStr = Field(
+        SecretStr(""),
+        description="base64 AES key (16, 24 or 32 bytes) that encrypts event state at rest; "
+        "required in production (create one with `tracker keygen`)",
+    )
+    compress: bool = Field(True, description="zlib-compress event state before encrypting")
+    partnerships_file: Path = Field(
+        Path(__file__).resolve().parent.parent / "config" / "partnerships.toml",
+        description="TOML file of partnerships, their local authorities and timescales",
+    )
+    command_retries: int = Field(
+        8, ge=1, le=50, description="attempts for a command that meets a concurrent write"
+    )
+    aggregate_cache_size: int = Field(
+        2000, ge=0, description="aggregates kept in memory (0 disables the cache)"
+    )
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Self:
+        key = self.encryption_key.get_secret_value()
+        if key:
+            try:
+                raw = base64.b64decode(key, validate=True)
+            except (binascii.Error, ValueError):
+                raise ValueError("TRACKER_ENCRYPTION_KEY is not valid base64") from None
+            if len(raw) not in (16, 24, 32):
+                raise ValueError("TRACKER_ENCRYPTION_KEY must decode to 16, 24 or 32 bytes")
+        if self.env is Environment.PRODUCTION:
+            if not key:
+                raise ValueError("production requires TRACKER_ENCRYPTION_KEY")
+            if self.database is not Database.POSTGRES:
+                raise ValueError("production runs on PostgreSQL (TRACKER_DATABASE=postgres)")
+            if not self.postgres_password.get_secret_value():
+                raise ValueError("production requires TRACKER_POSTGRES_PASSWORD")
+        return self
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The environment the ``eventsourcing`` library reads to build its persistence."""
+        env: dict[str, str] = {}
+        if self.database is Database.SQLITE:
+            path = self.sqlite_path
+            if str(path) != ":memory:" and not str(path).startswith("file:"):
+                path.parent.mkdir(parents=True, exist_ok=True)
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.sqlite",
+                SQLITE_DBNAME=str(path),
+                SQLITE_LOCK_TIMEOUT="10",
+            )
+        else:
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.postgres",
+                POSTGRES_DBNAME=self.postgres_dbname,
+                POSTGRES_HOST=self.postgres_host,
+                POSTGRES_PORT=str(self.postgres_port),
+                POSTGRES_USER=self.postgres_user,
+                POSTGRES_PASSWORD=self.postgres_password.get_secret_value(),
+                POSTGRES_POOL_SIZE=str(self.postgres_pool_size),
+                POSTGRES_MAX_OVERFLOW=str(self.postgres_max_overflow),
+                POSTGRES_LOCK_TIMEOUT="5",
+                POSTGRES_CONNECT_TIMEOUT="10",
+            )
+            if self.postgres_schema:
+                env["POSTGRES_SCHEMA"] = self.postgres_schema
+        key = self.encryption_key.get_secret_value()
+        if key:
+            env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=key)
+        if self.compress:
+            env["COMPRESSOR_TOPIC"] = "eventsourcing.compressor:ZlibCompressor"
+        if self.aggregate_cache_size:
+            env.update(
+                AGGREGATE_CACHE_MAXSIZE=str(self.aggregate_cache_size),
+                AGGREGATE_CACHE_FASTFORWARD="y",
+            )
+        return env

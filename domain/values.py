@@ -1,0 +1,323 @@
+"""Value types of the safeguarding process: the vocabulary of the seed forms.
+
+Enums carry the wording of the forms (seed 001 appendices i, iii, iv, vi) so that a value
+stored in an event reads the same in ten years. Events store the enum *value* (a string):
+``parse`` turns an incoming string into a member or refuses it with a clear message.
+Value objects are frozen dataclasses; sequences inside them are tuples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from domain.errors import InvalidValueError
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse(enum: type[E], value: str | E, what: str) -> E:
+    """The member of ``enum`` named by ``value``, or an InvalidValueError naming the choices."""
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in enum)
+        raise InvalidValueError(f"{what} {value!r} is not one of: {choices}") from None
+
+
+def text(value: str, what: str, *, required: bool = True, limit: int = 20000) -> str:
+    """``value`` stripped, or InvalidValueError when missing, not text, or too long."""
+    if not isinstance(value, str):
+        raise InvalidValueError(f"{what} must be text")
+    value = value.strip()
+    if required and not value:
+        raise InvalidValueError(f"{what} is required")
+    if len(value) > limit:
+        raise InvalidValueError(f"{what} is longer than {limit} characters")
+    return value
+
+
+class CaseKind(StrEnum):
+    SERIOUS_INCIDENT = "serious_incident"
+    PRACTICE_LEARNING = "practice_learning"
+
+
+class SafeguardingPartner(StrEnum):
+    """The three statutory safeguarding partners (Children Act 2004 s16E)."""
+
+    LOCAL_AUTHORITY = "local_authority"
+    POLICE = "police"
+    ICB = "icb"  # integrated care board, formerly the CCG
+
+
+SAFEGUARDING_PARTNERS: frozenset[SafeguardingPartner] = frozenset(SafeguardingPartner)
+
+
+class AlertRecipient(StrEnum):
+    """Who the strategic lead alerts within one working day (seed 001)."""
+
+    LOCAL_AUTHORITY = "local_authority"
+    POLICE = "police"
+    ICB = "icb"
+    LFP_CHAIR = "lfp_chair"
+
+
+class CriteriaOutcome(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+
+
+class IncidentKind(StrEnum):
+    DEATH = "death"
+    SERIOUS_HARM = "serious_harm"
+    NO_HARM = "no_harm"  # practice learning: near misses, good practice
+
+
+class AbuseOrNeglect(StrEnum):
+    KNOWN = "known"
+    SUSPECTED = "suspected"
+    NOT_SUSPECTED = "not_suspected"
+
+
+class MeetingFormat(StrEnum):
+    FACE_TO_FACE = "face_to_face"
+    VIDEO = "video"
+    TELEPHONE = "telephone"
+
+
+class RapidReviewCriterion(StrEnum):
+    """Seed 001 appendix iv §2.2: the case has the potential to meet these criteria."""
+
+    IMPROVEMENTS_NEEDED = "improvements_needed"
+    RECURRENT_THEMES = "recurrent_themes"
+    AGENCIES_WORKING_TOGETHER = "agencies_working_together"
+    PANEL_SUGGESTED_LOCAL_REVIEW = "panel_suggested_local_review"
+    SINGLE_AGENCY_CONCERN = "single_agency_concern"
+    NO_AGENCY_INVOLVEMENT_CONCERN = "no_agency_involvement_concern"
+    MORE_THAN_ONE_AREA = "more_than_one_area"
+    INSTITUTIONAL_SETTING = "institutional_setting"
+
+
+class Recommendation(StrEnum):
+    """Seed 001 appendix iv §3, recommendations a) to j)."""
+
+    NATIONAL_CSPR = "a_national_cspr"
+    LOCAL_CSPR = "b_local_cspr"
+    ALTERNATIVE_LEARNING_REVIEW = "c_alternative_learning_review"
+    CONSIDER_DHR_SAR_MAPPA = "d_consider_dhr_sar_mappa_other"
+    SINGLE_AGENCY_REVIEW = "e_single_agency_review"
+    MULTI_AGENCY_AUDIT = "f_multi_agency_audit"
+    SINGLE_AGENCY_AUDIT = "g_single_agency_audit"
+    NO_FURTHER_ACTION = "h_no_further_action"
+    LEARNING_ACTED_UPON = "i_learning_acted_upon"
+    OTHER = "j_other"
+
+
+RECOMMENDATIONS_NEEDING_TEXT = frozenset(
+    {Recommendation.CONSIDER_DHR_SAR_MAPPA, Recommendation.OTHER}
+)
+
+
+class LearningCategory(StrEnum):
+    """What a practice-learning referral is about (seeds 000, 001 appendix vi, 003 §4)."""
+
+    NO_HARM_INCIDENT = "no_harm_incident"
+    NEAR_MISS = "near_miss"
+    GOOD_PRACTICE = "good_practice"
+    NEW_SAFEGUARDING_CHALLENGE = "new_safeguarding_challenge"
+    CHILD_OR_FAMILY_FEEDBACK = "child_or_family_feedback"
+    INTERAGENCY_CONCERN = "interagency_concern"
+    SERIOUS_INCIDENT_NOT_MEETING_CRITERIA = "serious_incident_not_meeting_criteria"
+
+
+class LearningOutcome(StrEnum):
+    """What the Learning from Practice group decides (seed 001 'What happens next')."""
+
+    REVIEW_CASE = "review_case"
+    THEMATIC_REVIEW = "thematic_review"
+    SINGLE_AGENCY_AUDIT = "single_agency_audit"
+    MULTI_AGENCY_AUDIT = "multi_agency_audit"
+    ANONYMISE_FOR_TRAINING = "anonymise_for_training"
+    WIDER_FORUM = "wider_forum"
+    NO_FURTHER_ACTION = "no_further_action"
+
+
+class LfpMeeting(StrEnum):
+    NEXT_SCHEDULED = "next_scheduled"
+    SPECIAL = "special"
+
+
+class ReviewType(StrEnum):
+    NATIONAL_CSPR = "national_cspr"
+    LOCAL_CSPR = "local_cspr"
+    LEARNING_REVIEW = "learning_review"
+    SINGLE_AGENCY_REVIEW = "single_agency_review"
+    MULTI_AGENCY_AUDIT = "multi_agency_audit"
+    SINGLE_AGENCY_AUDIT = "single_agency_audit"
+    DHR_SAR_MAPPA_REFERRAL = "dhr_sar_mappa_referral"
+    OTHER = "other"
+
+
+class ReviewerRole(StrEnum):
+    INDEPENDENT_CHAIR = "independent_chair"
+    INDEPENDENT_REVIEWER = "independent_reviewer"
+    LEAD_REVIEWER = "lead_reviewer"
+
+
+class DisseminationFormat(StrEnum):
+    BRIEFING = "briefing"
+    SEVEN_MINUTE_BRIEFING = "seven_minute_briefing"
+    TRAINING = "training"
+    EVENT = "event"
+    NEWSLETTER = "newsletter"
+    OTHER = "other"
+
+
+class PrePublicationRecipient(StrEnum):
+    NATIONAL_PANEL = "national_panel"
+    SECRETARY_OF_STATE = "secretary_of_state"
+
+
+class Role(StrEnum):
+    """DESIGN §5: what a principal may do."""
+
+    AGENCY = "agency"
+    PARTNERSHIP = "partnership"
+    PARTNER = "partner"
+    SCRUTINEER = "scrutineer"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+class Source(StrEnum):
+    API = "api"
+    SCHEDULER = "scheduler"
+    IMPORT = "import"
+    CLI = "cli"
+
+
+# --- value objects -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person on a form: name, agency, designation/title and contact details."""
+
+    name: str
+    agency: str
+    title: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class Child:
+    """Seed 001 appendix i §1.1 'Child's Details' (and appendix vi §1.2)."""
+
+    name: str
+    date_of_birth: date | None = None
+    also_known_as: str = ""
+    nhs_number: str = ""
+    gender: str = ""
+    ethnicity: str = ""
+    faith: str = ""
+    disability: str = ""
+    address: str = ""
+    looked_after: bool = False
+    care_leaver: bool = False
+    child_protection_plan_current: bool = False
+    child_protection_plan_previous: bool = False
+    child_protection_plan_details: str = ""
+    open_to_social_care: bool = False
+    lead_practitioner: str = ""
+    date_of_death: date | None = None
+
+
+@dataclass(frozen=True)
+class Incident:
+    """Seed 001 appendix i: date of death or serious incident and its circumstances."""
+
+    kind: str  # IncidentKind value
+    occurred_on: date
+    location: str = ""
+    carer_at_time: str = ""
+    abuse_or_neglect: str = AbuseOrNeglect.SUSPECTED.value
+    extra_familial_factors: str = ""
+    criminal_investigation: bool = False
+    investigation_lead: str = ""
+    coroners_inquiry: bool = False
+    coroner_contact: str = ""
+    adult_safeguarding_concerns: bool = False
+    adult_safeguarding_contact: str = ""
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    """Seed 001 appendix i §1.2: name and address, relationship, DOB, legal status, ethnicity."""
+
+    name: str
+    relationship: str
+    address: str = ""
+    date_of_birth: date | None = None
+    legal_status: str = ""
+    ethnicity: str = ""
+
+
+@dataclass(frozen=True)
+class AgencyInvolvement:
+    """Seed 001 appendix i §1.3: other agencies known to be involved."""
+
+    agency: str
+    contact: str = ""
+    reason: str = ""
+    current: bool = True
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    """A key event around the time of the incident (not a detailed chronology)."""
+
+    occurred_on: date
+    event: str
+    time: str = ""
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A rapid review meeting participant; ``represents`` names a safeguarding partner."""
+
+    name: str
+    role: str
+    agency: str
+    represents: str | None = None  # SafeguardingPartner value, when a partner's representative
+
+
+@dataclass(frozen=True)
+class Audit:
+    """DESIGN §6: who acted, when, and through which request. Carried by every event."""
+
+    actor_id: str
+    role: str
+    recorded_at: datetime  # server time, UTC
+    agency: str = ""
+    person: str = ""
+    request_id: str = ""
+    idempotency_key: str = ""
+    source: str = Source.API.value
+    partnership: str = ""
+
+
+@dataclass(frozen=True)
+class ReferralDetails:
+    """What every referral form shares (seed 001 appendices i and vi)."""
+
+    referrer: Contact
+    safeguarding_lead: Contact | None = None
+    child: Child | None = None
+    family: tuple[FamilyMember, ...] = field(default=())
+    agencies: tuple[AgencyInvolvement, ...] = field(default=())
+    outline: str = ""
+    reason: str = ""
+    chronology: tuple[ChronologyEntry, ...] = field(default=())
+    other_information: str = ""
