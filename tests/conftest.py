@@ -1,0 +1,105 @@
+"""Fixtures shared by every test: a real store (SQLite file or PostgreSQL schema), a
+clock the test moves, and the Tracker application on top of them.
+
+Tests that touch storage take the ``backend`` fixture and so run twice: once on SQLite and
+once on PostgreSQL (started by ``scripts/test`` when none is running).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from application.app import Tracker
+from application.settings import Settings
+from tests.support.clock import FakeClock
+from tests.support.postgres import conninfo, create_database, drop_database, postgres_params
+
+TEST_KEY = base64.b64encode(b"k" * 32).decode()
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[dict[str, str]]:
+    """One database for the session; each test gets its own schema in it."""
+    name = f"tracker_test_{os.getpid()}"
+    params = create_database(name)
+    yield params
+    drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """Settings values pointing at a fresh, empty store for this test."""
+    if backend == "sqlite":
+        yield {"database": "sqlite", "sqlite_path": tmp_path / "tracker.sqlite"}
+        return
+    params: dict[str, str] = request.getfixturevalue("pg_database")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(conninfo(params), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    yield {
+        "database": "postgres",
+        "postgres_host": params["host"],
+        "postgres_port": int(params["port"]),
+        "postgres_user": params["user"],
+        "postgres_password": params.get("password", ""),
+        "postgres_dbname": params["dbname"],
+        "postgres_schema": schema,
+    }
+    with psycopg.connect(conninfo(params), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture
+def make_settings(store: dict[str, Any]) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values = {"env": "test", "compress": True, **store, **overrides}
+        return Settings(_env_file=None, **values)
+
+    return make
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 12, 23, 9, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def make_tracker(
+    make_settings: Callable[..., Settings], clock: FakeClock
+) -> Iterator[Callable[..., Tracker]]:
+    """Build Trackers on this test's store (several may share it, like processes do)."""
+    made: list[Tracker] = []
+
+    def make(**overrides: Any) -> Tracker:
+        app = Tracker(make_settings(**overrides), clock=clock)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.close()
+
+
+@pytest.fixture
+def tracker(make_tracker: Callable[..., Tracker]) -> Tracker:
+    return make_tracker()
+
+
+def pytest_report_header() -> str:
+    p = postgres_params()
+    return f"postgres: {p['user']}@{p['host']}:{p['port']}"

@@ -1,0 +1,359 @@
+"""Every guard of DESIGN §3.3 refuses with its message, and nothing is recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID, uuid4
+
+import pytest
+
+from application.app import Tracker
+from application.config import UnknownAreaError
+from application.errors import NotFoundError, NotPermittedError
+from domain import errors
+from domain.values import Contact, Participant
+from tests.support.clock import FakeClock
+from tests.support.people import (
+    HIL_STAFF,
+    ICB,
+    LA,
+    MASH,
+    POLICE,
+    QUORATE,
+    agency,
+    ctx,
+    referral_details,
+    serious_harm,
+)
+from tests.support.scenario import (
+    AGENCIES,
+    decide_met,
+    notify_and_scope,
+    refer,
+    return_all_scoping,
+)
+
+Setup = Callable[[Tracker, FakeClock], UUID]
+Attempt = Callable[[Tracker, UUID], object]
+
+
+def referred(app: Tracker, clock: FakeClock) -> UUID:
+    return refer(app, clock)
+
+
+def decided(app: Tracker, clock: FakeClock) -> UUID:
+    case_id = refer(app, clock)
+    decide_met(app, clock, case_id)
+    return case_id
+
+
+def scoping_sent(app: Tracker, clock: FakeClock) -> UUID:
+    case_id = decided(app, clock)
+    notify_and_scope(app, clock, case_id)
+    return case_id
+
+
+def scoping_returned(app: Tracker, clock: FakeClock) -> UUID:
+    case_id = scoping_sent(app, clock)
+    return_all_scoping(app, clock, case_id)
+    clock.set_day(date(2027, 1, 14))
+    return case_id
+
+
+def meeting_held(app: Tracker, clock: FakeClock) -> UUID:
+    case_id = scoping_returned(app, clock)
+    app.hold_meeting(
+        ctx(),
+        case_id,
+        on=date(2027, 1, 14),
+        format="video",
+        participants=QUORATE,
+        immediate_action_taken=True,
+        recommendation="h_no_further_action",
+        rationale="r",
+    )
+    app.approve_report(
+        ctx(LA), case_id, on=date(2027, 1, 14), partner="local_authority", approver="a"
+    )
+    app.approve_report(ctx(POLICE), case_id, on=date(2027, 1, 14), partner="police", approver="b")
+    return case_id
+
+
+def disagreeing(app: Tracker, clock: FakeClock) -> UUID:
+    case_id = refer(app, clock)
+    for principal, decision in ((LA, "met"), (POLICE, "not_met"), (ICB, "met")):
+        app.record_partner_decision(
+            ctx(principal),
+            case_id,
+            on=date(2026, 12, 23),
+            partner=principal.agency,
+            decision=decision,
+            rationale="-",
+        )
+    return case_id
+
+
+def closed(app: Tracker, clock: FakeClock) -> UUID:
+    case_id = refer(app, clock)
+    app.close_case(ctx(), case_id, on=date(2026, 12, 23), reason="Duplicate referral")
+    return case_id
+
+
+def practice_learning(app: Tracker, clock: FakeClock) -> UUID:
+    clock.set_day(date(2026, 12, 23))
+    return app.refer_practice_learning(
+        ctx(MASH),
+        partnership="LEW",
+        area="Lewisham",
+        received_on=date(2026, 12, 23),
+        details=referral_details(),
+        category="good_practice",
+        learning="Great teamwork",
+    ).id
+
+
+@dataclass(frozen=True)
+class Guard:
+    name: str
+    setup: Setup
+    attempt: Attempt
+    error: type[Exception]
+    message: str
+
+
+NOT_QUORATE = tuple(p for p in QUORATE if p.represents != "icb")
+
+GUARDS = [
+    Guard(
+        "scoping before notification",
+        decided,
+        lambda app, c: app.request_scoping(ctx(), c, on=date(2026, 12, 30), agency="Police"),
+        errors.NotNotifiedError,
+        "scoping needs the national Panel to have been notified first",
+    ),
+    Guard(
+        "a non-quorate meeting recorded as held",
+        scoping_returned,
+        lambda app, c: app.hold_meeting(
+            ctx(),
+            c,
+            on=date(2027, 1, 14),
+            format="video",
+            participants=NOT_QUORATE,
+            immediate_action_taken=True,
+            recommendation="b_local_cspr",
+            rationale="r",
+        ),
+        errors.MeetingNotQuorateError,
+        "quorate only with a representative of each safeguarding partner present; missing: icb",
+    ),
+    Guard(
+        "submission before all three approvals",
+        meeting_held,
+        lambda app, c: app.submit_rapid_review(ctx(), c, on=date(2027, 1, 14)),
+        errors.ApprovalsIncompleteError,
+        "approval of all three lead partners; missing: icb",
+    ),
+    Guard(
+        "a decision by a party that is not a safeguarding partner",
+        referred,
+        lambda app, c: app.record_partner_decision(
+            ctx(), c, on=date(2026, 12, 23), partner="education", decision="met", rationale="-"
+        ),
+        errors.NotASafeguardingPartnerError,
+        "'education' is not a safeguarding partner",
+    ),
+    Guard(
+        "an effective date in the future",
+        referred,
+        lambda app, c: app.alert_partners(ctx(), c, on=date(2026, 12, 24), recipients=["police"]),
+        errors.EffectiveDateInFutureError,
+        "date partners were alerted 2026-12-24 is in the future (today is 2026-12-23)",
+    ),
+    Guard(
+        "an effective date before the case began",
+        referred,
+        lambda app, c: app.alert_partners(ctx(), c, on=date(2026, 12, 22), recipients=["police"]),
+        errors.EffectiveDateBeforeCaseBeganError,
+        "2026-12-22 is before the case began on 2026-12-23",
+    ),
+    Guard(
+        "a criteria decision while the partners disagree",
+        disagreeing,
+        lambda app, c: app.decide_criteria(ctx(), c, on=date(2026, 12, 23), outcome="met"),
+        errors.PartnerDecisionsDisagreeError,
+        "the safeguarding partners disagree",
+    ),
+    Guard(
+        "a criteria decision before all three partners decided",
+        referred,
+        lambda app, c: app.decide_criteria(ctx(), c, on=date(2026, 12, 23), outcome="met"),
+        errors.PartnerDecisionsDisagreeError,
+        "missing: icb, local_authority, police",
+    ),
+    Guard(
+        "a second decision by the same partner",
+        disagreeing,
+        lambda app, c: app.record_partner_decision(
+            ctx(POLICE), c, on=date(2026, 12, 23), partner="police", decision="met", rationale="-"
+        ),
+        errors.AlreadyRecordedError,
+        "the police decision is already recorded",
+    ),
+    Guard(
+        "a scoping return no request was addressed to",
+        scoping_sent,
+        lambda app, c: app.return_scoping(
+            ctx(agency("Imaginary Academy")),
+            c,
+            on=date(2027, 1, 4),
+            agency="Imaginary Academy",
+            completed_by=Contact("X", "Imaginary Academy"),
+            involvement=False,
+        ),
+        errors.ScopingNotRequestedError,
+        "no scoping request was addressed to Imaginary Academy",
+    ),
+    Guard(
+        "an agency returning scoping for another agency",
+        scoping_sent,
+        lambda app, c: app.return_scoping(
+            ctx(agency("Imaginary Academy")),
+            c,
+            on=date(2027, 1, 4),
+            agency=AGENCIES[0],
+            completed_by=Contact("X", AGENCIES[0]),
+            involvement=False,
+        ),
+        NotPermittedError,
+        f"Imaginary Academy may not return_scoping for {AGENCIES[0]}",
+    ),
+    Guard(
+        "a partner recording another partner's decision",
+        referred,
+        lambda app, c: app.record_partner_decision(
+            ctx(POLICE), c, on=date(2026, 12, 23), partner="icb", decision="met", rationale="-"
+        ),
+        NotPermittedError,
+        "police may not record_partner_decision for icb",
+    ),
+    Guard(
+        "an agency alerting partners",
+        referred,
+        lambda app, c: app.alert_partners(
+            ctx(MASH), c, on=date(2026, 12, 23), recipients=["police"]
+        ),
+        NotPermittedError,
+        "the agency role may not alert_partners",
+    ),
+    Guard(
+        "a second alert",
+        decided,
+        lambda app, c: app.alert_partners(ctx(), c, on=date(2026, 12, 30), recipients=["police"]),
+        errors.AlreadyRecordedError,
+        "the alert to partners is already recorded",
+    ),
+    Guard(
+        "any act on a closed case",
+        closed,
+        lambda app, c: app.alert_partners(ctx(), c, on=date(2026, 12, 23), recipients=["police"]),
+        errors.CaseClosedError,
+        "was closed on 2026-12-23; reopen it first",
+    ),
+    Guard(
+        "a serious-incident act on a practice-learning referral",
+        practice_learning,
+        lambda app, c: app.alert_partners(ctx(), c, on=date(2026, 12, 23), recipients=["police"]),
+        errors.WrongCaseKindError,
+        "is a practice-learning referral, not a serious incident",
+    ),
+    Guard(
+        "an unknown recommendation",
+        referred,
+        lambda app, c: app.recommend_criteria(
+            ctx(), c, on=date(2026, 12, 23), recommendation="maybe", rationale="-"
+        ),
+        errors.InvalidValueError,
+        "recommendation 'maybe' is not one of: met, not_met",
+    ),
+    Guard(
+        "a meeting participant representing a non-partner",
+        scoping_returned,
+        lambda app, c: app.hold_meeting(
+            ctx(),
+            c,
+            on=date(2027, 1, 14),
+            format="video",
+            participants=(*QUORATE, Participant("P", "Head", "School", "education")),
+            immediate_action_taken=True,
+            recommendation="b_local_cspr",
+            rationale="r",
+        ),
+        errors.NotASafeguardingPartnerError,
+        "represents 'education' is not a safeguarding partner",
+    ),
+    Guard(
+        "a case in another partnership",
+        referred,
+        lambda app, c: app.alert_partners(
+            ctx(HIL_STAFF), c, on=date(2026, 12, 23), recipients=["police"]
+        ),
+        NotFoundError,
+        "no case",
+    ),
+    Guard(
+        "an unknown case",
+        referred,
+        lambda app, c: app.alert_partners(
+            ctx(), uuid4(), on=date(2026, 12, 23), recipients=["police"]
+        ),
+        NotFoundError,
+        "no case",
+    ),
+    Guard(
+        "a referral from an area outside the partnership",
+        referred,
+        lambda app, c: app.refer_serious_incident(
+            ctx(MASH),
+            partnership="LEW",
+            area="Bexley",
+            received_on=date(2026, 12, 23),
+            details=referral_details(),
+            incident=serious_harm(date(2026, 12, 20)),
+        ),
+        UnknownAreaError,
+        "'Bexley' is not a local authority of LEW",
+    ),
+    Guard(
+        "a referral received in the future",
+        referred,
+        lambda app, c: app.refer_serious_incident(
+            ctx(MASH),
+            partnership="LEW",
+            area="Lewisham",
+            received_on=date(2026, 12, 24),
+            details=referral_details(),
+            incident=serious_harm(date(2026, 12, 20)),
+        ),
+        errors.EffectiveDateInFutureError,
+        "received on 2026-12-24 is in the future",
+    ),
+]
+
+
+@pytest.mark.parametrize("guard", GUARDS, ids=[g.name for g in GUARDS])
+def test_each_guard_refuses_with_its_message_and_records_nothing(
+    tracker: Tracker, clock: FakeClock, guard: Guard
+) -> None:
+    case_id = guard.setup(tracker, clock)
+    position_before = tracker.recorder.max_notification_id()
+    version_before = tracker.repository.get(case_id).version
+
+    with pytest.raises(guard.error) as refused:
+        guard.attempt(tracker, case_id)
+
+    assert guard.message in str(refused.value)
+    assert tracker.recorder.max_notification_id() == position_before
+    assert tracker.repository.get(case_id).version == version_before

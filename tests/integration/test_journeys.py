@@ -1,0 +1,230 @@
+"""Whole journeys through the process, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from application.app import Tracker
+from application.integrity import verify_stream
+from domain.case import Case
+from domain.clocks import ClockName, ClockStatus
+from domain.review import Review
+from tests.support.clock import FakeClock
+from tests.support.people import (
+    ICB,
+    LA,
+    MASH,
+    POLICE,
+    SCRUTINEER,
+    STAFF,
+    ctx,
+    referral_details,
+    serious_harm,
+)
+from tests.support.scenario import AGENCIES, walk_to_panel_response
+
+
+def statuses(app: Tracker, case_id: object, today: date) -> dict[str, tuple[ClockStatus, int]]:
+    summary = app.case_summary(STAFF, case_id, today)  # type: ignore[arg-type]
+    return {c.key: (c.status, c.working_days_late) for c in summary.clocks}
+
+
+def test_a_serious_incident_walks_from_referral_to_panel_response_on_the_seed_timetable(
+    tracker: Tracker, clock: FakeClock
+) -> None:
+    case_id = walk_to_panel_response(tracker, clock)
+
+    case: Case = tracker.repository.get(case_id)
+    assert case.reference == "LEW-2026-0001"
+    assert case.stage == "panel_responded"
+    assert case.panel_concurs is True
+    # 1 referral + alert + recommendation + 3 decisions + decision + notification + start
+    # + 3 requests + 3 x (secured + returned) + meeting + 3 approvals + submission + response
+    assert case.version == 1 + 1 + 1 + 3 + 1 + 1 + 1 + 3 + 6 + 1 + 3 + 1 + 1
+
+    clocks = statuses(tracker, case_id, date(2027, 2, 5))
+    assert clocks == {
+        "partners_alerted": (ClockStatus.MET, 0),
+        "criteria_decision": (ClockStatus.MET, 0),
+        "panel_notification": (ClockStatus.MET, 0),
+        "scoping_sent": (ClockStatus.MET, 0),
+        f"scoping_returned:{AGENCIES[0]}": (ClockStatus.MET, 0),
+        f"scoping_returned:{AGENCIES[1]}": (ClockStatus.MET, 0),
+        # due Mon 11 Jan (5 working days after Mon 4 Jan), returned Tue 12 Jan
+        f"scoping_returned:{AGENCIES[2]}": (ClockStatus.MET_LATE, 1),
+        "rapid_review_meeting": (ClockStatus.MET, 0),
+        "report_approval": (ClockStatus.MET, 0),
+        "rapid_review_submission": (ClockStatus.MET, 0),
+        "panel_response": (ClockStatus.MET, 0),
+    }
+    assert verify_stream(tracker, case_id).ok
+
+
+def test_the_review_the_case_leads_to_is_commissioned_published_and_its_actions_completed(
+    tracker: Tracker, clock: FakeClock
+) -> None:
+    case_id = walk_to_panel_response(tracker, clock)
+
+    clock.set_day(date(2027, 2, 10))
+    review = tracker.commission_review(
+        ctx(), partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[case_id]
+    )
+    assert review.reference == "LEW-R-2027-0001"
+    rid = review.id
+    tracker.agree_terms_of_reference(ctx(), rid, on=date(2027, 2, 10), summary="Scope: 2024-2026.")
+    tracker.appoint_reviewer(
+        ctx(), rid, on=date(2027, 2, 10), name="Rae Reviewer", role="independent_reviewer"
+    )
+    # Criminal proceedings pause publication for 30 days.
+    clock.set_day(date(2027, 3, 1))
+    tracker.defer_publication(ctx(), rid, on=date(2027, 3, 1), reason="Criminal trial")
+    clock.set_day(date(2027, 3, 31))
+    tracker.resume_publication(ctx(), rid, on=date(2027, 3, 31), reason="Trial concluded")
+    clock.set_day(date(2027, 4, 1))
+    tracker.record_family_participation(ctx(), rid, on=date(2027, 4, 1), participated=True)
+    clock.set_day(date(2027, 5, 4))
+    tracker.check_progress(ctx(), rid, on=date(2027, 5, 4), on_track=True)
+    clock.set_day(date(2027, 8, 20))
+    tracker.receive_final_report(ctx(), rid, on=date(2027, 8, 20))
+    tracker.send_pre_publication_copy(
+        ctx(), rid, on=date(2027, 8, 20), recipients=["national_panel", "secretary_of_state"]
+    )
+    tracker.agree_action(
+        ctx(),
+        rid,
+        on=date(2027, 8, 20),
+        description="Joint training",
+        owner_agency="Police",
+        due_on=date(2027, 10, 1),
+    )
+    tracker.agree_action(
+        ctx(),
+        rid,
+        on=date(2027, 8, 20),
+        description="Audit referrals",
+        owner_agency="ICB",
+        due_on=date(2027, 10, 15),
+    )
+    clock.set_day(date(2027, 9, 1))
+    tracker.publish_review(ctx(), rid, on=date(2027, 9, 1), link="https://example.org/review")
+    clock.set_day(date(2027, 9, 20))
+    tracker.complete_action(ctx(), rid, on=date(2027, 9, 20), action_id="A1", evidence="Delivered")
+    clock.set_day(date(2027, 10, 20))
+    tracker.complete_action(
+        ctx(), rid, on=date(2027, 10, 20), action_id="A2", evidence="Audit report"
+    )
+    tracker.disseminate_learning(
+        ctx(), rid, on=date(2027, 10, 20), format="seven_minute_briefing", audience="All partners"
+    )
+    clock.set_day(date(2027, 10, 21))
+    final = tracker.close_review(ctx(), rid, on=date(2027, 10, 21), reason="All actions complete")
+
+    saved: Review = tracker.repository.get(rid)
+    assert saved.version == final.version == 16
+    clocks = {
+        c.key: (c.status, c.due_on, c.working_days_late) for c in tracker.review_clocks(STAFF, rid)
+    }
+    assert clocks == {
+        # six calendar months from 10 Feb is 10 Aug, plus the 30 days deferred
+        "review_publication": (ClockStatus.MET, date(2027, 9, 9), 0),
+        "action_due:A1": (ClockStatus.MET, date(2027, 10, 1), 0),
+        # due Fri 15 Oct, completed Wed 20 Oct: 3 working days late
+        "action_due:A2": (ClockStatus.MET_LATE, date(2027, 10, 15), 3),
+    }
+    assert verify_stream(tracker, rid).ok
+
+
+def test_a_practice_learning_referral_goes_to_the_group_and_the_referrer_is_informed(
+    tracker: Tracker, clock: FakeClock
+) -> None:
+    clock.set_day(date(2027, 3, 2))
+    result = tracker.refer_practice_learning(
+        ctx(MASH),
+        partnership="LEW",
+        area="Lewisham",
+        received_on=date(2027, 3, 2),
+        details=referral_details(),
+        category="near_miss",
+        learning="Discharge planning nearly missed a safeguarding flag.",
+    )
+    clock.set_day(date(2027, 3, 25))
+    tracker.consider_learning_referral(
+        ctx(),
+        result.id,
+        on=date(2027, 3, 25),
+        outcome="anonymise_for_training",
+        notes="Good case study",
+    )
+    tracker.inform_referrer(ctx(), result.id, on=date(2027, 3, 25), note="E-mailed")
+
+    summary = tracker.case_summary(STAFF, result.id)
+    assert summary.kind == "practice_learning"
+    assert summary.stage == "referrer_informed"
+    assert summary.version == 3
+    # No group schedule configured for Lewisham: 20 working days (Easter is skipped)
+    [learning_clock] = summary.clocks
+    assert learning_clock.name is ClockName.LEARNING_REFERRAL_CONSIDERED
+    assert learning_clock.due_on == date(2027, 4, 1)
+    assert learning_clock.status is ClockStatus.MET
+
+
+def test_a_dispute_between_partners_is_mediated_by_the_scrutineer_and_then_decided(
+    tracker: Tracker, clock: FakeClock
+) -> None:
+    clock.set_day(date(2027, 1, 5))
+    case_id = tracker.refer_serious_incident(
+        ctx(MASH),
+        partnership="LEW",
+        area="Lewisham",
+        received_on=date(2027, 1, 5),
+        details=referral_details(),
+        incident=serious_harm(date(2027, 1, 2)),
+    ).id
+    tracker.alert_partners(
+        ctx(), case_id, on=date(2027, 1, 5), recipients=["local_authority", "police", "icb"]
+    )
+    tracker.record_partner_decision(
+        ctx(LA),
+        case_id,
+        on=date(2027, 1, 5),
+        partner="local_authority",
+        decision="met",
+        rationale="x",
+    )
+    tracker.record_partner_decision(
+        ctx(POLICE),
+        case_id,
+        on=date(2027, 1, 5),
+        partner="police",
+        decision="not_met",
+        rationale="y",
+    )
+    tracker.record_partner_decision(
+        ctx(ICB), case_id, on=date(2027, 1, 5), partner="icb", decision="met", rationale="z"
+    )
+    tracker.dispute_criteria(ctx(), case_id, on=date(2027, 1, 5), summary="Police see no abuse.")
+    clock.set_day(date(2027, 1, 6))
+    tracker.request_mediation(
+        ctx(SCRUTINEER), case_id, on=date(2027, 1, 6), mediator="Independent scrutineer"
+    )
+    tracker.conclude_mediation(
+        ctx(SCRUTINEER), case_id, on=date(2027, 1, 6), outcome="not_met", summary="Agreed: not met."
+    )
+    tracker.decide_criteria(
+        ctx(), case_id, on=date(2027, 1, 6), outcome="not_met", rationale="After mediation"
+    )
+    tracker.refer_to_learning_from_practice(
+        ctx(), case_id, on=date(2027, 1, 6), meeting="special", meeting_on=date(2027, 1, 20)
+    )
+
+    summary = tracker.case_summary(STAFF, case_id, date(2027, 1, 21))
+    assert summary.stage == "referred_to_learning_from_practice"
+    clocks = {c.key: c.status for c in summary.clocks}
+    assert clocks == {
+        "partners_alerted": ClockStatus.MET,
+        "criteria_decision": ClockStatus.MET,
+        # not met, and no looked-after child died: no notification is due
+        "panel_notification": ClockStatus.CANCELLED,
+        # the special meeting on 20 Jan has passed with nothing recorded
+        "learning_referral_considered": ClockStatus.BREACHED,
+    }
