@@ -748,8 +748,8 @@ class Case(AuditedAggregate):
         *,
         audit: Audit,
         on: date,
-        panel_reference: str,
         notified_by: str,
+        panel_reference: str = "",
         secretary_of_state_and_ofsted: bool = False,
     ) -> None:
         """The local authority's notification to the national Panel (5 working days)."""

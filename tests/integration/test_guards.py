@@ -349,7 +349,7 @@ def test_each_guard_refuses_with_its_message_and_records_nothing(
 ) -> None:
     case_id = guard.setup(tracker, clock)
     position_before = tracker.recorder.max_notification_id()
-    version_before = tracker.repository.get(case_id).version
+    version_before: int = tracker.repository.get(case_id).version
 
     with pytest.raises(guard.error) as refused:
         guard.attempt(tracker, case_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
+from uuid import UUID
 
 import pytest
 
@@ -151,7 +152,7 @@ def test_ten_agencies_returning_scoping_to_one_case_at_once_record_ten_events(
     names = [f"Agency {n}" for n in range(10)]
     for name in names:
         tracker.request_scoping(ctx(), case_id, on=date(2026, 12, 31), agency=name)
-    version = tracker.repository.get(case_id).version
+    version: int = tracker.repository.get(case_id).version
 
     def return_for(name: str) -> Callable[[], object]:
         return lambda: tracker.return_scoping(
@@ -175,8 +176,8 @@ def test_concurrent_referrals_get_distinct_references(tracker: Tracker, clock: F
     failures = run_at_once([lambda i=i: refer_with_key(tracker, f"k{i}") for i in range(6)])  # type: ignore[misc]
 
     assert failures == []
-    refs = sorted(
-        tracker.repository.get(n.originator_id).reference
+    refs: list[str] = sorted(
+        tracker.repository.get(UUID(str(n.originator_id))).reference
         for n in tracker.recorder.select_notifications(start=1, limit=1000)
         if n.topic.endswith("SeriousIncidentReferred")
     )

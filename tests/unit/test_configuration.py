@@ -1,0 +1,99 @@
+"""Settings and the partnerships file: safe defaults, refused unsafe production."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from application.config import ConfigurationError, load_partnerships, parse_partnerships
+from application.settings import Settings
+from tests.conftest import TEST_KEY
+
+
+def test_the_default_is_the_embedded_sqlite_store_with_nothing_to_install(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, sqlite_path=tmp_path / "t.sqlite")
+    env = settings.eventsourcing_env()
+    assert env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+    assert env["SQLITE_DBNAME"] == str(tmp_path / "t.sqlite")
+    assert "CIPHER_TOPIC" not in env
+
+
+def test_settings_are_read_from_tracker_environment_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TRACKER_DATABASE", "postgres")
+    monkeypatch.setenv("TRACKER_POSTGRES_DBNAME", "partnerships")
+    monkeypatch.setenv("TRACKER_ENCRYPTION_KEY", TEST_KEY)
+    env = Settings(_env_file=None).eventsourcing_env()
+    assert env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+    assert env["POSTGRES_DBNAME"] == "partnerships"
+    assert env["CIPHER_TOPIC"] == "eventsourcing.cipher:AESCipher"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"database": "postgres", "postgres_password": "pw"}, "requires TRACKER_ENCRYPTION_KEY"),
+        (
+            {"database": "postgres", "encryption_key": TEST_KEY},
+            "requires TRACKER_POSTGRES_PASSWORD",
+        ),
+        ({"encryption_key": TEST_KEY, "postgres_password": "pw"}, "runs on PostgreSQL"),
+    ],
+)
+def test_production_refuses_to_start_without_its_secrets(
+    values: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Settings(_env_file=None, env="production", **values)  # type: ignore[arg-type]
+
+
+def test_a_malformed_encryption_key_is_refused() -> None:
+    with pytest.raises(ValidationError, match="16, 24 or 32 bytes"):
+        Settings(_env_file=None, encryption_key="c2hvcnQ=")
+
+
+def test_the_shipped_partnerships_are_the_four_of_the_seeds() -> None:
+    partnerships = load_partnerships(Settings(_env_file=None).partnerships_file)
+    assert sorted(p.code for p in partnerships) == ["BEX", "BHR", "HIL", "LEW"]
+    assert partnerships.get("BHR").local_authorities == (
+        "Barking and Dagenham",
+        "Havering",
+        "Redbridge",
+    )
+    hil = partnerships.timescales("HIL")
+    assert (hil.rapid_review_meeting_window_opens, hil.rapid_review_meeting) == (12, 13)
+    bex = partnerships.timescales("BEX")
+    assert bex.learning_group_every_weeks == 6
+    assert bex.learning_group_first_meeting == date(2026, 1, 15)
+    assert partnerships.timescales("LEW").rapid_review_meeting == 11
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "no \\[partnerships.CODE\\] tables"),
+        ({"partnerships": {"X1": {"local_authorities": []}}}, "at least one"),
+        (
+            {"partnerships": {"XX": {"local_authorities": ["A"], "timescales": {"speed": 1}}}},
+            "unknown timescale 'speed'",
+        ),
+        (
+            {
+                "partnerships": {
+                    "XX": {"local_authorities": ["A"], "timescales": {"rapid_review_meeting": -1}}
+                }
+            },
+            "whole number",
+        ),
+        ({"partnerships": {"bad": {"local_authorities": ["A"]}}}, "upper-case"),
+    ],
+)
+def test_a_malformed_partnerships_file_is_refused_clearly(
+    data: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        parse_partnerships(data)
