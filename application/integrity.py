@@ -107,7 +107,7 @@ def _is_chained(topic: str) -> bool:
 
 
 def verify_all(
-    app: Application[UUID], *, batch: int = 1000, progress: Callable[[int], None] | None = None
+    app: Application[UUID], *, batch: int = 1000, progress: Callable[[int], object] | None = None
 ) -> Iterator[IntegrityReport]:
     """Check every hash-chained stream in one pass over the notification log.
 
