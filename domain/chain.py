@@ -28,14 +28,35 @@ GENESIS = "0" * 64
 _EXCLUDED = frozenset({"hash"})
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """``value`` as JSON-able plain data with one spelling per value."""
-    if value is None or isinstance(value, bool | int | float):
+    t = type(value)
+    if t in _SCALARS:
         return value
+    if t is date:
+        return {"$d": value.isoformat()}
+    if t is datetime:
+        return {"$dt": value.isoformat()}
+    if t is UUID:
+        return {"$u": value.hex}
+    if t is tuple or t is list:
+        return [plain(v) for v in value]
+    names = _FIELDS.get(t)
+    if names is not None:
+        return {"$" + t.__name__: {n: plain(getattr(value, n)) for n in names}}
+    return _plain_other(value)
+
+
+def _plain_other(value: Any) -> Any:
+    """The slower, general cases (and the first sight of each dataclass type)."""
     if isinstance(value, Enum):
         return plain(value.value)
-    if isinstance(value, str):
-        return str(value)
+    if isinstance(value, bool | int | float | str):
+        return plain(type(value).__mro__[-2](value))  # a subclass: as its builtin base
     if isinstance(value, datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, date):
@@ -45,11 +66,8 @@ def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return {"$dec": str(value)}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            "$" + type(value).__name__: {
-                f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-            }
-        }
+        _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+        return plain(value)
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
