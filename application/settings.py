@@ -113,7 +113,7 @@ class Settings(BaseSettings):
                 env["POSTGRES_SCHEMA"] = self.postgres_schema
         key = self.encryption_key.get_secret_value()
         if key:
-            env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher", CIPHER_KEY=key)
+            env.update(CIPHER_TOPIC="eventsourcing.cryptography:AESCipher", CIPHER_KEY=key)
         if self.compress:
             env["COMPRESSOR_TOPIC"] = "eventsourcing.compressor:ZlibCompressor"
         if self.aggregate_cache_size:

@@ -30,7 +30,7 @@ def test_settings_are_read_from_tracker_environment_variables(
     env = Settings(_env_file=None).eventsourcing_env()
     assert env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
     assert env["POSTGRES_DBNAME"] == "partnerships"
-    assert env["CIPHER_TOPIC"] == "eventsourcing.cipher:AESCipher"
+    assert env["CIPHER_TOPIC"] == "eventsourcing.cryptography:AESCipher"
 
 
 @pytest.mark.parametrize(
