@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from uuid import uuid4
 
 from application.context import CommandContext, Principal
+from domain.case import Case
 from domain.values import (
     AgencyInvolvement,
+    Audit,
     Child,
     ChronologyEntry,
     Contact,
@@ -39,7 +42,7 @@ def agency(name: str) -> Principal:
 
 
 def referral_details(
-    child_name: str = CHILD_NAME, *, looked_after: bool = False
+    child_name: str = CHILD_NAME, *, looked_after: bool = False, care_leaver: bool = False
 ) -> ReferralDetails:
     return ReferralDetails(
         referrer=Contact("Ada Referrer", "Lewisham MASH", "Team manager", "mash@example.org"),
@@ -51,6 +54,7 @@ def referral_details(
             gender="female",
             address="1 Imaginary Row, London",
             looked_after=looked_after,
+            care_leaver=care_leaver,
         ),
         family=(FamilyMember(MOTHER_NAME, "mother", "1 Imaginary Row, London", date(1994, 3, 3)),),
         agencies=(AgencyInvolvement("Health visiting", reason="universal service"),),
@@ -74,3 +78,33 @@ QUORATE = (
     Participant("Nan Nurse", "Designated Nurse", "SEL ICB", "icb"),
     Participant("Sam School", "Headteacher", "Imaginary Primary"),
 )
+
+
+def audit_on(day: date, actor: str = "staff-1", role: Role = Role.PARTNERSHIP) -> Audit:
+    """Who acts, recording at noon UTC on ``day``."""
+    return Audit(
+        actor_id=actor,
+        role=role.value,
+        recorded_at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+    )
+
+
+def new_serious_incident(
+    received: date,
+    *,
+    aware_on: date | None = None,
+    details: ReferralDetails | None = None,
+    incident: Incident | None = None,
+) -> Case:
+    """A serious incident referral built with the domain alone (no storage)."""
+    return Case.refer_serious_incident(
+        id=uuid4(),
+        audit=audit_on(received),
+        reference=f"LEW-{received.year}-0001",
+        partnership="LEW",
+        area="Lewisham",
+        received_on=received,
+        aware_on=aware_on,
+        details=details or referral_details(),
+        incident=incident or serious_harm(received),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import uuid4
 
 import pytest
@@ -16,38 +16,20 @@ from domain.errors import (
     InvalidValueError,
     WrongStageError,
 )
-from domain.values import Audit, Child, Incident
-from tests.support.people import CHILD_NAME, referral_details, serious_harm
-
-
-def audit_on(day: date, actor: str = "staff-1") -> Audit:
-    return Audit(
-        actor_id=actor,
-        role="partnership",
-        recorded_at=datetime(day.year, day.month, day.day, 11, tzinfo=UTC),
-    )
-
+from domain.values import Audit, Incident
+from tests.support.people import (
+    CHILD_NAME,
+    audit_on,
+    new_serious_incident,
+    referral_details,
+    serious_harm,
+)
 
 TODAY = date(2027, 1, 4)
 
 
-def new_case(**child: object) -> Case:
-    details = referral_details()
-    if child:
-        details = type(details)(
-            **{**vars(details), "child": Child(**{**vars(details.child), **child})}
-        )
-    return Case.refer_serious_incident(
-        id=uuid4(),
-        audit=audit_on(TODAY),
-        reference="LEW-2027-0001",
-        partnership="LEW",
-        area="Lewisham",
-        received_on=TODAY,
-        aware_on=None,
-        details=details,
-        incident=serious_harm(date(2027, 1, 1)),
-    )
+def new_case() -> Case:
+    return new_serious_incident(TODAY, incident=serious_harm(date(2027, 1, 1)))
 
 
 def test_a_misspelt_name_is_corrected_by_a_new_fact_with_its_reason() -> None:
@@ -130,8 +112,11 @@ def test_the_stage_names_the_last_milestone_reached() -> None:
 
 
 def test_a_care_leavers_death_is_notified_with_no_rapid_review() -> None:
-    case = new_case(care_leaver=True)
-    case.incident = Incident(kind="death", occurred_on=date(2027, 1, 1))
+    case = new_serious_incident(
+        TODAY,
+        details=referral_details(care_leaver=True),
+        incident=Incident(kind="death", occurred_on=date(2027, 1, 1)),
+    )
     a = audit_on(TODAY)
     for p in ("local_authority", "police", "icb"):
         case.record_partner_decision(audit=a, on=TODAY, partner=p, decision="met", rationale="-")

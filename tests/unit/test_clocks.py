@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import uuid4
 
 import pytest
@@ -18,33 +18,25 @@ from domain.clocks import (
     review_clocks,
 )
 from domain.review import Review
-from domain.values import Audit, Incident
-from tests.support.people import QUORATE, referral_details, serious_harm
+from domain.values import Incident
+from tests.support.people import (
+    QUORATE,
+    audit_on,
+    new_serious_incident,
+    referral_details,
+)
 
 CAL = england_and_wales()
-
-
-def audit_on(day: date) -> Audit:
-    return Audit(
-        actor_id="t",
-        role="partnership",
-        recorded_at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
-    )
 
 
 def referred(
     on: date, aware_on: date | None = None, looked_after: bool = False, death: bool = False
 ) -> Case:
-    return Case.refer_serious_incident(
-        id=uuid4(),
-        audit=audit_on(on),
-        reference="LEW-2026-0001",
-        partnership="LEW",
-        area="Lewisham",
-        received_on=on,
+    return new_serious_incident(
+        on,
         aware_on=aware_on,
         details=referral_details(looked_after=looked_after),
-        incident=Incident(kind="death", occurred_on=on) if death else serious_harm(on),
+        incident=Incident(kind="death", occurred_on=on) if death else None,
     )
 
 
