@@ -45,6 +45,13 @@ class AuditedAggregate(Aggregate):
             agg.chain_head = self.hash
             return agg
 
+        @property
+        def effective_on(self) -> date:
+            """The day the recorded act happened (Europe/London), as distinct from when
+            it was recorded: ``on`` for acts, ``received_on`` for referrals."""
+            day = getattr(self, "on", None) or getattr(self, "received_on", None)
+            return day if isinstance(day, date) else local_date(self.audit)
+
     class Created(Event, Aggregate.Created):
         def mutate(self, aggregate: Any) -> Any:
             agg = super().mutate(aggregate)

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain.base import AuditedAggregate, check_not_future
+from domain.base import AuditedAggregate, check_not_future, local_date
 from domain.errors import (
     AlreadyRecordedError,
     ApprovalsIncompleteError,
@@ -81,6 +81,22 @@ def _partner(value: str, what: str = "party") -> SafeguardingPartner:
         raise NotASafeguardingPartnerError(
             f"{what} {value!r} is not a safeguarding partner (the partners are {partners})"
         ) from None
+
+
+def missing_partners(present: typing.Iterable[str | None]) -> list[str]:
+    """The safeguarding partners (sorted) not among ``present``."""
+    seen = set(present)
+    return sorted(p.value for p in SAFEGUARDING_PARTNERS if p.value not in seen)
+
+
+def check_quorate(participants: typing.Iterable[Participant]) -> None:
+    """A rapid review meeting is quorate only with the LA, police and ICB represented."""
+    missing = missing_partners(p.represents for p in participants)
+    if missing:
+        raise MeetingNotQuorateError(
+            "the meeting is quorate only with a representative of each safeguarding "
+            "partner present; missing: " + ", ".join(missing)
+        )
 
 
 class Case(AuditedAggregate):
@@ -354,6 +370,7 @@ class Case(AuditedAggregate):
             aggregate.close_reason = ""
 
     class DetailsCorrected(AuditedAggregate.Event):
+        on: date  # the day the correction was recorded
         what: str
         new_value: Any
         reason: str
@@ -421,7 +438,7 @@ class Case(AuditedAggregate):
 
     @property
     def approvals_complete(self) -> bool:
-        return set(self.approvals) >= {p.value for p in SAFEGUARDING_PARTNERS}
+        return not missing_partners(self.approvals)
 
     @property
     def approvals_completed_on(self) -> date | None:
@@ -572,6 +589,39 @@ class Case(AuditedAggregate):
                 f"{self.reference}"
             )
 
+    def check_decision_follows_partners(self, outcome: CriteriaOutcome) -> None:
+        """The decision rests with the three partners: all agree, or mediation decided."""
+        if self.mediation_outcome is not None:
+            if outcome.value != self.mediation_outcome:
+                raise PartnerDecisionsDisagreeError(
+                    f"mediation concluded '{self.mediation_outcome}'; the decision must follow it"
+                )
+            return
+        missing = missing_partners(self.partner_decisions)
+        if missing:
+            raise PartnerDecisionsDisagreeError(
+                "the decision rests with the three safeguarding partners; missing: "
+                + ", ".join(missing)
+            )
+        if self.partners_disagree:
+            raise PartnerDecisionsDisagreeError(
+                "the safeguarding partners disagree; record a dispute and ask the "
+                "scrutineer to mediate"
+            )
+        agreed = next(iter(self.partner_decisions.values()))
+        if outcome.value != agreed:
+            raise PartnerDecisionsDisagreeError(
+                f"the three partners decided '{agreed}', not '{outcome.value}'"
+            )
+
+    def check_all_approved(self) -> None:
+        missing = missing_partners(self.approvals)
+        if missing:
+            raise ApprovalsIncompleteError(
+                "the report needs the approval of all three lead partners; missing: "
+                + ", ".join(missing)
+            )
+
     def _si_act(self, on: date, audit: Audit, what: str) -> None:
         self.check_open()
         self.check_serious_incident()
@@ -676,30 +726,7 @@ class Case(AuditedAggregate):
         self._si_act(on, audit, "date of decision")
         self.check_criteria_not_decided()
         result = parse(CriteriaOutcome, outcome, "outcome")
-        if self.mediation_outcome is not None:
-            if result.value != self.mediation_outcome:
-                raise PartnerDecisionsDisagreeError(
-                    f"mediation concluded '{self.mediation_outcome}'; the decision must follow it"
-                )
-        else:
-            missing = sorted(
-                p.value for p in SAFEGUARDING_PARTNERS if p.value not in self.partner_decisions
-            )
-            if missing:
-                raise PartnerDecisionsDisagreeError(
-                    "the decision rests with the three safeguarding partners; missing: "
-                    + ", ".join(missing)
-                )
-            if self.partners_disagree:
-                raise PartnerDecisionsDisagreeError(
-                    "the safeguarding partners disagree; record a dispute and ask the "
-                    "scrutineer to mediate"
-                )
-            agreed = next(iter(self.partner_decisions.values()))
-            if result.value != agreed:
-                raise PartnerDecisionsDisagreeError(
-                    f"the three partners decided '{agreed}', not '{result.value}'"
-                )
+        self.check_decision_follows_partners(result)
         self.trigger_event(
             self.CriteriaDecided,
             audit=audit,
@@ -906,13 +933,7 @@ class Case(AuditedAggregate):
             text(p.name, "participant name")
             if p.represents is not None:
                 _partner(p.represents, f"participant {p.name} represents")
-        present = {p.represents for p in participants if p.represents is not None}
-        missing = sorted(s.value for s in SAFEGUARDING_PARTNERS if s.value not in present)
-        if missing:
-            raise MeetingNotQuorateError(
-                "the meeting is quorate only with a representative of each safeguarding "
-                "partner present; missing: " + ", ".join(missing)
-            )
+        check_quorate(participants)
         chosen = tuple(
             sorted({parse(RapidReviewCriterion, c, "criterion").value for c in criteria})
         )
@@ -965,14 +986,7 @@ class Case(AuditedAggregate):
         """Report and letter sent to the national Panel: after all three approvals."""
         self._si_act(on, audit, "date of submission")
         self.check_not_yet(self.submitted_on, "the submission to the national Panel")
-        if not self.approvals_complete:
-            missing = sorted(
-                p.value for p in SAFEGUARDING_PARTNERS if p.value not in self.approvals
-            )
-            raise ApprovalsIncompleteError(
-                "the report needs the approval of all three lead partners; missing: "
-                + ", ".join(missing)
-            )
+        self.check_all_approved()
         self.trigger_event(self.RapidReviewSubmitted, audit=audit, on=on)
 
     def receive_panel_response(self, *, audit: Audit, on: date, concurs: bool, view: str) -> None:
@@ -1044,6 +1058,7 @@ class Case(AuditedAggregate):
         self.trigger_event(
             self.DetailsCorrected,
             audit=audit,
+            on=local_date(audit),
             what=what,
             new_value=value,
             reason=text(reason, "reason"),

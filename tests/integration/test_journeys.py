@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from application.app import Tracker
 from application.integrity import verify_stream
+from domain.base import AuditedAggregate
 from domain.case import Case
 from domain.clocks import ClockName, ClockStatus
 from domain.review import Review
@@ -228,3 +230,36 @@ def test_a_dispute_between_partners_is_mediated_by_the_scrutineer_and_then_decid
         # the special meeting on 20 Jan has passed with nothing recorded
         "learning_referral_considered": ClockStatus.BREACHED,
     }
+
+
+def test_every_recorded_event_says_who_did_what_when_and_through_which_request(
+    tracker: Tracker, clock: FakeClock
+) -> None:
+    case_id = walk_to_panel_response(tracker, clock)
+    clock.set_day(date(2027, 2, 8))
+    tracker.close_case(
+        ctx(idempotency_key="close-1", person="Pat Business-Manager"),
+        case_id,
+        on=date(2027, 2, 8),
+        reason="Panel responded; no further action",
+    )
+
+    events = cast(list[AuditedAggregate.Event], list(tracker.events.get(case_id)))
+
+    assert len(events) == 25  # the 24 of the walk, and the closure
+    for event in events:
+        audit = event.audit
+        assert audit.actor_id
+        assert audit.role
+        assert audit.partnership == "LEW"
+        assert audit.request_id == "test-request"
+        assert audit.source == "api"
+        assert audit.recorded_at == event.timestamp
+        assert audit.recorded_at.tzinfo is not None
+        assert event.effective_on <= audit.recorded_at.date()
+    first, last = events[0], events[-1]
+    assert (first.audit.role, first.audit.agency) == ("agency", "Lewisham MASH")
+    assert last.audit.person == "Pat Business-Manager"
+    assert last.audit.idempotency_key == "close-1"
+    decision = next(e for e in events if type(e).__name__ == "PartnerDecisionRecorded")
+    assert (decision.audit.role, decision.audit.agency) == ("partner", "local_authority")
