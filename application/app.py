@@ -30,6 +30,7 @@ from application.errors import (
     ConcurrentWriteError,
     IdempotencyKeyReusedError,
     NotFoundError,
+    NotPermittedError,
     VersionConflictError,
 )
 from application.eventstore import position_of
@@ -37,6 +38,7 @@ from application.policy import authorise
 from application.records import IdempotencyRecord, ReferenceCounter, series_for
 from application.settings import Settings
 from application.transcodings import register_domain_transcodings
+from application.views import CaseView, ScopingView, case_view, scoping_view
 from domain.base import LONDON, AuditedAggregate
 from domain.calendar import WorkingDayCalendar, england_and_wales
 from domain.case import Case
@@ -49,6 +51,7 @@ from domain.values import (
     Incident,
     Participant,
     ReferralDetails,
+    Role,
 )
 
 A = TypeVar("A", bound=AuditedAggregate)
@@ -927,6 +930,43 @@ class Tracker(Application[UUID]):
             closed=case.is_closed,
             clocks=tuple(case_clocks(case, when, self.timescales(case.partnership), self.calendar)),
         )
+
+    def case_view(self, principal: Principal, case_id: UUID) -> CaseView:
+        """The case as the caller's role may see it (application/views.py)."""
+        case = self._load(Case, case_id, principal)
+        clocks = case_clocks(case, self.today(), self.timescales(case.partnership), self.calendar)
+        return case_view(principal, case, clocks)
+
+    def scoping_requests_for(self, principal: Principal) -> list[ScopingView]:
+        """Every scoping request addressed to the caller's agency, with its status.
+
+        Scans the log for scoping requests; the Read models issue replaces this with a
+        query of the deadlines read model.
+        """
+        if principal.role is not Role.AGENCY:
+            raise NotPermittedError("scoping requests are listed for agencies")
+        topic = f"{Case.__module__}:{Case.ScopingRequested.__qualname__}"
+        case_ids: dict[UUID, None] = {}
+        start = 1
+        while True:
+            batch = self.recorder.select_notifications(start=start, limit=500, topics=[topic])
+            if not batch:
+                break
+            for n in batch:
+                event = self.mapper.to_domain_event(n)
+                if getattr(event, "agency", None) == principal.agency:
+                    case_ids[UUID(str(n.originator_id))] = None
+            start = batch[-1].id + 1
+        views: list[ScopingView] = []
+        for case_id in case_ids:
+            case: Case = self.repository.get(case_id)
+            if not principal.may_see(case.partnership):
+                continue
+            clocks = case_clocks(
+                case, self.today(), self.timescales(case.partnership), self.calendar
+            )
+            views.append(scoping_view(case, case.scoping[principal.agency], clocks))
+        return views
 
     def review_clocks(
         self, principal: Principal, review_id: UUID, today: date | None = None

@@ -61,6 +61,20 @@ class Settings(BaseSettings):
     command_retries: int = Field(
         8, ge=1, le=50, description="attempts for a command that meets a concurrent write"
     )
+    api_host: str = Field("127.0.0.1", description="address `tracker serve` listens on")
+    api_port: int = Field(8000, description="port `tracker serve` listens on")
+    api_workers: int = Field(
+        1, ge=1, le=64, description="server processes (production: 2 per core)"
+    )
+    api_max_body_bytes: int = Field(
+        256 * 1024, ge=1024, description="larger request bodies are refused with 413"
+    )
+    api_key_cache_seconds: float = Field(
+        30.0,
+        ge=0,
+        description="how long a verified key is trusted before it is looked up again "
+        "(a revoked key stops working within this time)",
+    )
     aggregate_cache_size: int = Field(
         2000, ge=0, description="aggregates kept in memory (0 disables the cache)"
     )

@@ -117,6 +117,7 @@ class Case(AuditedAggregate):
         def apply(self, aggregate: Any) -> None:
             case: Case = aggregate
             case._init_common(self.reference, self.partnership, self.area, self.received_on)
+            case.referred_by = self.audit.actor_id
             case.kind = CaseKind.SERIOUS_INCIDENT
             case.aware_on = self.aware_on
             case.details = self.details
@@ -136,6 +137,7 @@ class Case(AuditedAggregate):
         def apply(self, aggregate: Any) -> None:
             case: Case = aggregate
             case._init_common(self.reference, self.partnership, self.area, self.received_on)
+            case.referred_by = self.audit.actor_id
             case.kind = CaseKind.PRACTICE_LEARNING
             case.aware_on = self.received_on
             case.details = self.details
@@ -383,6 +385,7 @@ class Case(AuditedAggregate):
 
     def _init_common(self, reference: str, partnership: str, area: str, received_on: date) -> None:
         self.reference = reference
+        self.referred_by = ""  # the principal who posted the referral
         self.partnership = partnership
         self.area = area
         self.received_on = received_on

@@ -1,0 +1,122 @@
+"""Dependencies shared by the routes: the application, the caller, the command context."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+
+from application.app import Tracker
+from application.context import CommandContext, Principal
+from application.keys import authenticate
+from domain.values import Source
+
+_IF_MATCH = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+_KEY_HEADER = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+class BadHeaderError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class KeyCache:
+    """Verified keys for a few seconds, so a burst of commands costs one key lookup.
+
+    A revoked key stops working within ``ttl`` seconds (0 disables the cache)."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._seen: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    def principal(self, tracker: Tracker, presented: str) -> Principal | None:
+        now = time.monotonic()
+        if self.ttl > 0:
+            with self._lock:
+                hit = self._seen.get(presented)
+            if hit is not None and now - hit[0] < self.ttl:
+                return hit[1]
+        principal = authenticate(tracker, presented)
+        if principal is not None and self.ttl > 0:
+            with self._lock:
+                if len(self._seen) > 10_000:
+                    self._seen.clear()
+                self._seen[presented] = (now, principal)
+        return principal
+
+
+def get_tracker(request: Request) -> Tracker:
+    tracker: Tracker = request.app.state.tracker
+    return tracker
+
+
+TrackerDep = Annotated[Tracker, Depends(get_tracker)]
+
+
+def get_principal(
+    request: Request,
+    tracker: TrackerDep,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Principal:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if not authorization:
+        raise HTTPException(401, "send Authorization: Bearer <api key>", headers=challenge)
+    scheme, _, presented = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not presented.strip():
+        raise HTTPException(401, "send Authorization: Bearer <api key>", headers=challenge)
+    cache: KeyCache = request.app.state.key_cache
+    principal = cache.principal(tracker, presented.strip())
+    if principal is None:
+        raise HTTPException(401, "the API key is not valid (unknown or revoked)", headers=challenge)
+    request.state.principal_id = principal.id
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def get_context(
+    request: Request,
+    principal: CurrentPrincipal,
+    idempotency_key: Annotated[
+        str | None,
+        Header(description="makes a retried POST safe: the first answer is returned again"),
+    ] = None,
+    if_match: Annotated[
+        str | None,
+        Header(description="the version you last saw; a stale one is refused (409)"),
+    ] = None,
+    x_acting_person: Annotated[
+        str | None, Header(description="the person acting, where the agency system knows")
+    ] = None,
+) -> CommandContext:
+    expected: int | None = None
+    if if_match is not None:
+        m = _IF_MATCH.match(if_match.strip())
+        if not m:
+            raise BadHeaderError("bad_if_match", 'If-Match must be a version number, e.g. "3"')
+        expected = int(m.group(1))
+    if idempotency_key is not None and not _KEY_HEADER.match(idempotency_key):
+        raise BadHeaderError(
+            "bad_idempotency_key", "Idempotency-Key must be 1-255 printable characters"
+        )
+    person = (x_acting_person or "").strip()
+    if len(person) > 200:
+        raise BadHeaderError("bad_acting_person", "X-Acting-Person is longer than 200 characters")
+    return CommandContext(
+        principal=principal,
+        person=person,
+        request_id=request.state.request_id,
+        idempotency_key=idempotency_key or "",
+        expected_version=expected,
+        source=Source.API,
+    )
+
+
+Context = Annotated[CommandContext, Depends(get_context)]
