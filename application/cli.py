@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import getpass
+import json
 import os
 import sys
 import time
@@ -19,11 +21,14 @@ from uuid import UUID
 from tqdm import tqdm
 
 from application.app import Tracker
+from application.errors import NotFoundError
 from application.generate import generate
 from application.integrity import verify_all, verify_stream
+from application.keys import issue_key, list_keys, revoke_key
 from application.settings import Settings
 from domain.case import Case
 from domain.clocks import ClockStatus, case_clocks
+from domain.errors import DomainError
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -122,6 +127,118 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_summary(args)
 
 
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    app = _tracker(args)
+    try:
+        key, info = issue_key(
+            app,
+            principal_id=args.principal,
+            role=args.role,
+            agency=args.agency,
+            partnerships=args.partnership,
+            label=args.label,
+            issued_by=f"cli:{getpass.getuser()}",
+        )
+    except (ValueError, DomainError) as e:
+        print(f"refused: {e}", file=sys.stderr)
+        return 2
+    finally:
+        app.close()
+    where = ", ".join(info.partnerships)
+    print(f"key id {info.key_id} for {info.principal_id} ({info.role}, {where})")
+    print("the key (shown once, store it now):")
+    print(key)
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    app = _tracker(args)
+    for k in list_keys(app):
+        state = "revoked" if k.revoked else "active"
+        print(
+            f"{k.key_id}  {state:8} {k.role:12} {k.principal_id:24} {k.agency:24} "
+            f"{','.join(k.partnerships):10} {k.issued_at:%Y-%m-%d} {k.label}"
+        )
+    app.close()
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    app = _tracker(args)
+    try:
+        info = revoke_key(
+            app, args.key_id, revoked_by=f"cli:{getpass.getuser()}", reason=args.reason
+        )
+    except NotFoundError as e:
+        print(f"refused: {e.message}", file=sys.stderr)
+        return 2
+    finally:
+        app.close()
+    print(f"revoked {info.key_id} ({info.principal_id})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the REST API; on first run make a local partnership key and say where it is."""
+    import uvicorn
+
+    settings = _settings(args)
+    if args.sqlite:
+        os.environ["TRACKER_DATABASE"] = "sqlite"
+        os.environ["TRACKER_SQLITE_PATH"] = str(args.sqlite)
+    app = Tracker(settings)
+    if not any(True for _ in list_keys(app)):
+        _first_run(app, settings, args.port or settings.api_port)
+    app.close()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host or settings.api_host,
+        port=args.port or settings.api_port,
+        workers=args.workers or settings.api_workers,
+        log_level="info",
+    )
+    return 0
+
+
+def _first_run(app: Tracker, settings: Settings, port: int) -> None:
+    # serve composes the web process, so it (alone) reaches into api/ for its examples
+    from api.examples import EXAMPLES
+
+    example = dict(EXAMPLES["refer_serious_incident"])
+    partnership = app.partnerships.by_code.get(example["partnership"]) or next(
+        iter(app.partnerships)
+    )
+    example.update(partnership=partnership.code, area=partnership.local_authorities[0])
+    key, info = issue_key(
+        app,
+        principal_id="local-admin",
+        role="partnership",
+        partnerships=[partnership.code],
+        label="created on first run",
+        issued_by="tracker serve",
+    )
+    folder = Path("var")
+    folder.mkdir(exist_ok=True)
+    key_file = folder / "first-run-key.txt"
+    key_file.write_text(key + "\n")
+    key_file.chmod(0o600)
+    body_file = folder / "example-referral.json"
+    body_file.write_text(json.dumps(example, indent=2) + "\n")
+    url = f"http://127.0.0.1:{port}/api/v1/cases/serious-incidents"
+    print(f"""
+First run: created a partnership key for {partnership.code} ({info.key_id}) in {key_file}
+(keep it secret; make more with `tracker keys create`). Record a referral:
+
+  curl -sS -X POST {url} \\
+    -H "Authorization: Bearer $(cat {key_file})" \\
+    -H "Content-Type: application/json" -H "Idempotency-Key: first-referral" \\
+    --data @{body_file}
+
+API documentation: http://127.0.0.1:{port}/docs
+""")
+
+
 def cmd_keygen(_: argparse.Namespace) -> int:
     print(base64.b64encode(os.urandom(32)).decode())
     return 0
@@ -157,6 +274,38 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--count", type=int, default=200)
     d.add_argument("--seed", type=int, default=0)
     d.set_defaults(func=cmd_demo)
+
+    sv = add("serve", "run the REST API (uvicorn)")
+    sv.add_argument("--host", default=None)
+    sv.add_argument("--port", type=int, default=None)
+    sv.add_argument("--workers", type=int, default=None)
+    sv.set_defaults(func=cmd_serve)
+
+    keys = sub.add_parser("keys", help="create, list and revoke API keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    kc = keys_sub.add_parser("create", help="issue a key (printed once, stored as a hash)")
+    kc.add_argument("--principal", required=True, help="who the key speaks for, e.g. mash-lewisham")
+    kc.add_argument(
+        "--role",
+        required=True,
+        choices=["agency", "partnership", "partner", "scrutineer", "analyst", "admin"],
+    )
+    kc.add_argument(
+        "--agency",
+        default="",
+        help="the agency (agency role) or partner: local_authority, police, icb",
+    )
+    kc.add_argument("--partnership", action="append", default=[], help="repeat for several")
+    kc.add_argument("--label", default="")
+    kc.set_defaults(func=cmd_keys_create)
+    kl = keys_sub.add_parser("list", help="every key: id, state, role, principal")
+    kl.set_defaults(func=cmd_keys_list)
+    kr = keys_sub.add_parser("revoke", help="revoke a key by its id")
+    kr.add_argument("key_id")
+    kr.add_argument("--reason", default="")
+    kr.set_defaults(func=cmd_keys_revoke)
+    for p in (kc, kl, kr):
+        p.add_argument("--sqlite", metavar="PATH", help="use this SQLite file")
 
     k = sub.add_parser("keygen", help="print a new random AES-256 key for TRACKER_ENCRYPTION_KEY")
     k.set_defaults(func=cmd_keygen)
