@@ -77,7 +77,10 @@ def approve_and_submit(api: Api, case: str) -> dict[str, Any]:
             )
         )
     ok(api.post(f"{V1}/cases/{case}/rapid-review-submission", body("submit_rapid_review")))
-    return ok(api.post(f"{V1}/cases/{case}/panel-response", body("receive_panel_response")))
+    answer: dict[str, Any] = ok(
+        api.post(f"{V1}/cases/{case}/panel-response", body("receive_panel_response"))
+    )
+    return answer
 
 
 def to_panel_response(api: Api) -> str:
