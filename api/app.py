@@ -174,4 +174,3 @@ def create_app(settings: Settings | None = None, *, tracker: Tracker | None = No
     app.include_router(reads.router)
     app.add_middleware(RequestGuard, max_body=settings.api_max_body_bytes)
     return app
-

@@ -14,6 +14,8 @@ position of its last event.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -59,6 +61,12 @@ A = TypeVar("A", bound=AuditedAggregate)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _back_off(attempt: int) -> None:
+    """Sleep a random while, longer after each lost race, so that writers contending for
+    one case spread out instead of colliding again (at most 50 ms)."""
+    time.sleep(random.uniform(0, min(0.05, 0.002 * 2**attempt)))
 
 
 @dataclass(frozen=True)
@@ -200,7 +208,9 @@ class Tracker(Application[UUID]):
     ) -> CommandResult:
         authorise(ctx.principal, command, acting_for=acting_for)
         print_ = fingerprint({"command": command, "id": aggregate_id, "payload": payload})
-        for _ in range(self.settings.command_retries):
+        for attempt in range(self.settings.command_retries):
+            if attempt:
+                _back_off(attempt)
             prior = self._prior_answer(ctx, print_)
             if prior is not None:
                 return prior
@@ -237,7 +247,9 @@ class Tracker(Application[UUID]):
         self.partnerships.get(partnership)
         print_ = fingerprint({"command": command, "payload": payload})
         series = series_for(series_prefix, year)
-        for _ in range(self.settings.command_retries):
+        for attempt in range(self.settings.command_retries):
+            if attempt:
+                _back_off(attempt)
             prior = self._prior_answer(ctx, print_)
             if prior is not None:
                 return prior

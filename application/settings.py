@@ -59,7 +59,7 @@ class Settings(BaseSettings):
         description="TOML file of partnerships, their local authorities and timescales",
     )
     command_retries: int = Field(
-        8, ge=1, le=50, description="attempts for a command that meets a concurrent write"
+        20, ge=1, le=100, description="attempts for a command that meets a concurrent write"
     )
     api_host: str = Field("127.0.0.1", description="address `tracker serve` listens on")
     api_port: int = Field(8000, description="port `tracker serve` listens on")
