@@ -46,6 +46,7 @@ from domain.calendar import WorkingDayCalendar, england_and_wales
 from domain.case import Case
 from domain.chain import fingerprint
 from domain.clocks import Clock, Timescales, case_clocks, review_clocks
+from domain.errors import DomainError
 from domain.review import Review
 from domain.values import (
     Audit,
@@ -195,6 +196,36 @@ class Tracker(Application[UUID]):
             raise NotFoundError(f"no {cls.__name__.lower()} {aggregate_id}")
         return agg
 
+    def _run(
+        self, ctx: CommandContext, command: str, print_: str, once: Callable[[], CommandResult]
+    ) -> CommandResult:
+        """Run one attempt of a command until it records, retrying lost races.
+
+        Idempotency is checked only when an attempt fails: a retried request whose first
+        attempt was recorded fails here (its idempotency record already exists, or the
+        domain refuses the repeat) and then answers with the first result. The record is
+        saved in the same transaction as the events, so a repeat can never be recorded.
+        """
+        for attempt in range(self.settings.command_retries):
+            if attempt:
+                _back_off(attempt)
+            try:
+                return once()
+            except IntegrityError:
+                prior = self._prior_answer(ctx, print_)
+                if prior is not None:
+                    return prior
+                continue  # someone else wrote first: reload and decide again
+            except (DomainError, VersionConflictError):
+                prior = self._prior_answer(ctx, print_)
+                if prior is not None:
+                    return prior
+                raise
+        raise ConcurrentWriteError(
+            f"{command} met a concurrent write {self.settings.command_retries} times; "
+            "nothing was recorded, try again"
+        )
+
     def _act(
         self,
         ctx: CommandContext,
@@ -208,27 +239,16 @@ class Tracker(Application[UUID]):
     ) -> CommandResult:
         authorise(ctx.principal, command, acting_for=acting_for)
         print_ = fingerprint({"command": command, "id": aggregate_id, "payload": payload})
-        for attempt in range(self.settings.command_retries):
-            if attempt:
-                _back_off(attempt)
-            prior = self._prior_answer(ctx, print_)
-            if prior is not None:
-                return prior
+
+        def once() -> CommandResult:
             agg = self._load(cls, aggregate_id, ctx.principal)
             if ctx.expected_version is not None and agg.version != ctx.expected_version:
                 raise VersionConflictError(ctx.expected_version, agg.version)
             decide(agg, self._audit(ctx, agg.partnership))
-            try:
-                result: CommandResult = self._save_command(
-                    agg, ctx=ctx, command=command, print_=print_
-                )
-            except IntegrityError:
-                continue  # someone else wrote first: reload and decide again
+            result: CommandResult = self._save_command(agg, ctx=ctx, command=command, print_=print_)
             return result
-        raise ConcurrentWriteError(
-            f"{command} met a concurrent write {self.settings.command_retries} times; "
-            "nothing was recorded, try again"
-        )
+
+        return self._run(ctx, command, print_, once)
 
     def _create(
         self,
@@ -247,12 +267,8 @@ class Tracker(Application[UUID]):
         self.partnerships.get(partnership)
         print_ = fingerprint({"command": command, "payload": payload})
         series = series_for(series_prefix, year)
-        for attempt in range(self.settings.command_retries):
-            if attempt:
-                _back_off(attempt)
-            prior = self._prior_answer(ctx, print_)
-            if prior is not None:
-                return prior
+
+        def once() -> CommandResult:
             try:
                 counter: ReferenceCounter = self.repository.get(ReferenceCounter.create_id(series))
             except AggregateNotFoundError:
@@ -260,14 +276,12 @@ class Tracker(Application[UUID]):
             new_id = uuid4()
             reference = counter.next_reference(new_id)
             agg = build(new_id, reference, self._audit(ctx, partnership))
-            try:
-                result: CommandResult = self._save_command(
-                    agg, counter, ctx=ctx, command=command, print_=print_
-                )
-            except IntegrityError:
-                continue
+            result: CommandResult = self._save_command(
+                agg, counter, ctx=ctx, command=command, print_=print_
+            )
             return result
-        raise ConcurrentWriteError(f"{command} met concurrent writes; nothing was recorded")
+
+        return self._run(ctx, command, print_, once)
 
     def _case(
         self,

@@ -122,6 +122,9 @@ class Settings(BaseSettings):
                 POSTGRES_MAX_OVERFLOW=str(self.postgres_max_overflow),
                 POSTGRES_LOCK_TIMEOUT="5",
                 POSTGRES_CONNECT_TIMEOUT="10",
+                # one round trip per save, notification ids still committed in order
+                POSTGRES_ENABLE_DB_FUNCTIONS="y",
+                APPLICATION_RECORDER_TOPIC="application.pgrecorder:OrderedInsertRecorder",
             )
             if self.postgres_schema:
                 env["POSTGRES_SCHEMA"] = self.postgres_schema

@@ -1,0 +1,244 @@
+"""Benchmark: commands per second through the REST API on PostgreSQL, with latencies.
+
+    .venv/bin/python -m benchmarks.ingest [--clients 16] [--seconds 30] [--workers 2]
+
+Starts ``uvicorn`` (``--workers`` processes) on a fresh PostgreSQL database on this machine,
+then runs ``--clients`` concurrent clients, each walking new serious-incident cases along the
+seed timetable (referral, alert, recommendation, three decisions, decision, notification,
+rapid review, three scoping requests and returns, meeting, three approvals, submission,
+Panel response: 22 commands a case), each POST with an Idempotency-Key. Reports commands/s
+and p50/p95/p99 latency, then, on the same database, the bare ``eventsourcing`` save rate
+(one aggregate event per transaction, the same number of threads) and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+from uuid import uuid4
+
+import httpx
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from api.examples import EXAMPLES
+from application.app import Tracker
+from application.keys import issue_key
+from application.settings import Settings
+from tests.support.postgres import create_database, drop_database
+
+V1 = "/api/v1"
+DB = "tracker_ingest"
+
+
+def steps(case: str) -> list[tuple[str, dict[str, Any]]]:
+    e = EXAMPLES
+    c = f"{V1}/cases/{case}"
+    out: list[tuple[str, dict[str, Any]]] = [
+        (f"{c}/partners-alerted", e["alert_partners"]),
+        (f"{c}/criteria-recommendation", e["recommend_criteria"]),
+    ]
+    for partner in ("local_authority", "police", "icb"):
+        out.append((f"{c}/partner-decisions", {**e["record_partner_decision"], "partner": partner}))
+    out += [
+        (f"{c}/criteria-decision", e["decide_criteria"]),
+        (f"{c}/panel-notification", e["notify_national_panel"]),
+        (f"{c}/rapid-review", e["start_rapid_review"]),
+    ]
+    agencies = ("Metropolitan Police", "Health Visiting", "School")
+    for a in agencies:
+        out.append((f"{c}/scoping-requests", {**e["request_scoping"], "agency": a}))
+    for a in agencies:
+        completed_by = {**e["return_scoping"]["completed_by"], "agency": a}
+        out.append(
+            (
+                f"{c}/scoping-returns",
+                {**e["return_scoping"], "agency": a, "completed_by": completed_by},
+            )
+        )
+    out.append((f"{c}/rapid-review-meeting", e["hold_meeting"]))
+    for partner in ("local_authority", "police", "icb"):
+        out.append((f"{c}/report-approvals", {**e["approve_report"], "partner": partner}))
+    out += [
+        (f"{c}/rapid-review-submission", e["submit_rapid_review"]),
+        (f"{c}/panel-response", e["receive_panel_response"]),
+    ]
+    return out
+
+
+async def client(
+    url: str, key: str, until: float, latencies: list[float], errors: list[str]
+) -> None:
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as http:
+        while time.perf_counter() < until:
+            t0 = time.perf_counter()
+            r = await http.post(
+                f"{V1}/cases/serious-incidents",
+                json=EXAMPLES["refer_serious_incident"],
+                headers={"Idempotency-Key": uuid4().hex},
+            )
+            latencies.append(time.perf_counter() - t0)
+            if r.status_code != 201:
+                errors.append(r.text)
+                continue
+            for path, body in steps(r.json()["id"]):
+                if time.perf_counter() >= until:
+                    return
+                t0 = time.perf_counter()
+                r = await http.post(path, json=body, headers={"Idempotency-Key": uuid4().hex})
+                latencies.append(time.perf_counter() - t0)
+                if r.status_code != 200:
+                    errors.append(r.text)
+
+
+class Counter(Aggregate):
+    @event("Incremented")
+    def increment(self) -> None:
+        pass
+
+
+def bare_save_rate(settings: Settings, threads: int, seconds: float) -> float:
+    """Saves per second of a one-event aggregate command with the bare library."""
+    app: Application[Any] = Application(
+        env={**settings.eventsourcing_env(), "AGGREGATE_CACHE_MAXSIZE": "0"}
+    )
+    done = [0] * threads
+    until = time.perf_counter() + seconds
+
+    def work(i: int) -> None:
+        agg = Counter()
+        app.save(agg)
+        while time.perf_counter() < until:
+            agg.increment()
+            app.save(agg)
+            done[i] += 1
+
+    ts = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    started = time.perf_counter()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    elapsed = time.perf_counter() - started
+    app.close()
+    return sum(done) / elapsed
+
+
+def pct(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100)[int(p) - 1] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--encrypt", action="store_true")
+    args = parser.parse_args()
+
+    params = create_database(DB)
+    key64 = Settings(_env_file=None).encryption_key.get_secret_value()
+    if args.encrypt:
+        import base64
+
+        key64 = base64.b64encode(os.urandom(32)).decode()
+    settings = Settings(
+        _env_file=None,
+        database="postgres",
+        postgres_host=params["host"],
+        postgres_port=int(params["port"]),
+        postgres_user=params["user"],
+        postgres_password=params.get("password", ""),
+        postgres_dbname=DB,
+        encryption_key=key64,
+        postgres_pool_size=args.clients,
+    )
+    tracker = Tracker(settings)
+    key = issue_key(tracker, principal_id="bench", role="partnership", partnerships=["LEW"])[0]
+    tracker.close()
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update(
+        TRACKER_DATABASE="postgres",
+        TRACKER_POSTGRES_HOST=params["host"],
+        TRACKER_POSTGRES_PORT=params["port"],
+        TRACKER_POSTGRES_USER=params["user"],
+        TRACKER_POSTGRES_PASSWORD=params.get("password", ""),
+        TRACKER_POSTGRES_DBNAME=DB,
+        TRACKER_ENCRYPTION_KEY=key64,
+        TRACKER_POSTGRES_POOL_SIZE=str(args.clients),
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "api.app:create_app",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/openapi.json", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        latencies: list[float] = []
+        errors: list[str] = []
+
+        async def run() -> float:
+            until = time.perf_counter() + args.seconds
+            started = time.perf_counter()
+            await asyncio.gather(
+                *(client(url, key, until, latencies, errors) for _ in range(args.clients))
+            )
+            return time.perf_counter() - started
+
+        elapsed = asyncio.run(run())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rate = len(latencies) / elapsed
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"clients={args.clients} workers={args.workers} seconds={args.seconds}")
+    print(f"commands {len(latencies):,} in {elapsed:.1f}s: {rate:,.0f} commands/s")
+    print(f"errors {len(errors)}")
+    print(
+        f"latency p50 {pct(latencies, 50):.1f} ms  p95 {pct(latencies, 95):.1f} ms  "
+        f"p99 {pct(latencies, 99):.1f} ms"
+    )
+    if errors:
+        print("first error:", errors[0][:300])
+    bare = bare_save_rate(settings, args.clients, min(args.seconds, 15))
+    print(f"bare eventsourcing saves/s (same database, {args.clients} threads): {bare:,.0f}")
+    print(f"ratio commands/s : bare saves/s = {rate / bare:.2f}")
+    drop_database(DB)
+
+
+if __name__ == "__main__":
+    main()
