@@ -17,7 +17,6 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -68,21 +67,6 @@ def _back_off(attempt: int) -> None:
     """Sleep a random while, longer after each lost race, so that writers contending for
     one case spread out instead of colliding again (at most 50 ms)."""
     time.sleep(random.uniform(0, min(0.05, 0.002 * 2**attempt)))
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    """A small, read-only view of one case for callers of the application layer."""
-
-    id: UUID
-    reference: str
-    partnership: str
-    area: str
-    kind: str
-    stage: str
-    version: int
-    closed: bool
-    clocks: tuple[Clock, ...]
 
 
 class Tracker(Application[UUID]):
@@ -939,29 +923,21 @@ class Tracker(Application[UUID]):
 
     # ------------------------------------------------------------------------ reads
 
-    def case_summary(
+    def case_clocks(
         self, principal: Principal, case_id: UUID, today: date | None = None
-    ) -> CaseSummary:
-        """The case's stage and its clocks as of ``today`` (default: the app's today)."""
+    ) -> list[Clock]:
+        """The case's clocks as of ``today`` (default: the app's today)."""
         case = self._load(Case, case_id, principal)
+        return self._clocks_of(case, today)
+
+    def _clocks_of(self, case: Case, today: date | None = None) -> list[Clock]:
         when = today or self.today()
-        return CaseSummary(
-            id=case.id,
-            reference=case.reference,
-            partnership=case.partnership,
-            area=case.area,
-            kind=case.kind.value,
-            stage=case.stage,
-            version=case.version,
-            closed=case.is_closed,
-            clocks=tuple(case_clocks(case, when, self.timescales(case.partnership), self.calendar)),
-        )
+        return case_clocks(case, when, self.timescales(case.partnership), self.calendar)
 
     def case_view(self, principal: Principal, case_id: UUID) -> CaseView:
         """The case as the caller's role may see it (application/views.py)."""
         case = self._load(Case, case_id, principal)
-        clocks = case_clocks(case, self.today(), self.timescales(case.partnership), self.calendar)
-        return case_view(principal, case, clocks)
+        return case_view(principal, case, self._clocks_of(case))
 
     def scoping_requests_for(self, principal: Principal) -> list[ScopingView]:
         """Every scoping request addressed to the caller's agency, with its status.

@@ -27,8 +27,8 @@ from tests.support.scenario import AGENCIES, walk_to_panel_response
 
 
 def statuses(app: Tracker, case_id: object, today: date) -> dict[str, tuple[ClockStatus, int]]:
-    summary = app.case_summary(STAFF, case_id, today)  # type: ignore[arg-type]
-    return {c.key: (c.status, c.working_days_late) for c in summary.clocks}
+    clocks = app.case_clocks(STAFF, case_id, today)  # type: ignore[arg-type]
+    return {c.key: (c.status, c.working_days_late) for c in clocks}
 
 
 def test_a_serious_incident_walks_from_referral_to_panel_response_on_the_seed_timetable(
@@ -159,12 +159,12 @@ def test_a_practice_learning_referral_goes_to_the_group_and_the_referrer_is_info
     )
     tracker.inform_referrer(ctx(), result.id, on=date(2027, 3, 25), note="E-mailed")
 
-    summary = tracker.case_summary(STAFF, result.id)
-    assert summary.kind == "practice_learning"
-    assert summary.stage == "referrer_informed"
-    assert summary.version == 3
+    view = tracker.case_view(STAFF, result.id)
+    assert view.kind == "practice_learning"
+    assert view.stage == "referrer_informed"
+    assert view.version == 3
     # No group schedule configured for Lewisham: 20 working days (Easter is skipped)
-    [learning_clock] = summary.clocks
+    [learning_clock] = tracker.case_clocks(STAFF, result.id)
     assert learning_clock.name is ClockName.LEARNING_REFERRAL_CONSIDERED
     assert learning_clock.due_on == date(2027, 4, 1)
     assert learning_clock.status is ClockStatus.MET
@@ -219,9 +219,8 @@ def test_a_dispute_between_partners_is_mediated_by_the_scrutineer_and_then_decid
         ctx(), case_id, on=date(2027, 1, 6), meeting="special", meeting_on=date(2027, 1, 20)
     )
 
-    summary = tracker.case_summary(STAFF, case_id, date(2027, 1, 21))
-    assert summary.stage == "referred_to_learning_from_practice"
-    clocks = {c.key: c.status for c in summary.clocks}
+    assert tracker.case_view(STAFF, case_id).stage == "referred_to_learning_from_practice"
+    clocks = {c.key: c.status for c in tracker.case_clocks(STAFF, case_id, date(2027, 1, 21))}
     assert clocks == {
         "partners_alerted": ClockStatus.MET,
         "criteria_decision": ClockStatus.MET,
