@@ -13,6 +13,7 @@ import inspect
 import types
 import typing
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any, Union
 from uuid import UUID
 
@@ -27,6 +28,7 @@ from pydantic import (
 )
 
 from application.app import Tracker
+from domain import values as v
 
 MAX_TEXT = 20_000
 MAX_ITEMS = 200
@@ -39,6 +41,46 @@ class Strict(BaseModel):
 
 _MIRRORS: dict[type, type[BaseModel]] = {}
 
+# Fields whose text is one of the domain's vocabularies: validated (and documented in the
+# OpenAPI schema) as that enum. Keyed by use case or value type, then field name.
+ENUM_FIELDS: dict[str, dict[str, type[StrEnum]]] = {
+    "alert_partners": {"recipients": v.AlertRecipient},
+    "recommend_criteria": {"recommendation": v.CriteriaOutcome},
+    "record_partner_decision": {"partner": v.SafeguardingPartner, "decision": v.CriteriaOutcome},
+    "conclude_mediation": {"outcome": v.CriteriaOutcome},
+    "decide_criteria": {"outcome": v.CriteriaOutcome},
+    "refer_to_learning_from_practice": {"meeting": v.LfpMeeting},
+    "hold_meeting": {
+        "format": v.MeetingFormat,
+        "criteria": v.RapidReviewCriterion,
+        "recommendation": v.Recommendation,
+    },
+    "approve_report": {"partner": v.SafeguardingPartner},
+    "consider_learning_referral": {"outcome": v.LearningOutcome},
+    "refer_practice_learning": {"category": v.LearningCategory},
+    "commission_review": {"review_type": v.ReviewType},
+    "appoint_reviewer": {"role": v.ReviewerRole},
+    "send_pre_publication_copy": {"recipients": v.PrePublicationRecipient},
+    "disseminate_learning": {"format": v.DisseminationFormat},
+    "Incident": {"kind": v.IncidentKind, "abuse_or_neglect": v.AbuseOrNeglect},
+    "Participant": {"represents": v.SafeguardingPartner},
+}
+
+
+def _with_enum(hint: Any, enum: type[StrEnum] | None) -> Any:
+    """``hint`` with its text replaced by ``enum`` (inside lists and optionals too)."""
+    if enum is None:
+        return hint
+    if hint is str:
+        return enum
+    args = typing.get_args(hint)
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        return Union[tuple(_with_enum(a, enum) for a in args)]  # noqa: UP007
+    if origin in (tuple, list, collections.abc.Sequence, collections.abc.Iterable):
+        return list[_with_enum(args[0], enum)]  # type: ignore[misc]
+    return hint
+
 
 def _field_type(hint: Any) -> Any:
     """The pydantic type for one domain type hint."""
@@ -49,7 +91,7 @@ def _field_type(hint: Any) -> Any:
         return StrictBool
     if hint is int:
         return StrictInt
-    if hint in (date, UUID, type(None)):
+    if hint in (date, UUID, type(None)) or (isinstance(hint, type) and issubclass(hint, StrEnum)):
         return hint
     if hint is Any:
         return Union[StrictBool, StrictInt, Text, None]  # noqa: UP007 - runtime union
@@ -69,6 +111,7 @@ def mirror(cls: type) -> type[BaseModel]:
     model = _MIRRORS.get(cls)
     if model is None:
         hints = typing.get_type_hints(cls)
+        enums = ENUM_FIELDS.get(cls.__name__, {})
         fields: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
             default = (
@@ -78,7 +121,8 @@ def mirror(cls: type) -> type[BaseModel]:
             )
             if isinstance(default, tuple):
                 default = list(default)
-            fields[f.name] = (_field_type(hints[f.name]), default)
+            hint = _with_enum(hints[f.name], enums.get(f.name))
+            fields[f.name] = (_field_type(hint), default)
         model = create_model(cls.__name__, __base__=Strict, **fields)
         _MIRRORS[cls] = model
     return model
@@ -91,7 +135,9 @@ def to_domain(value: Any) -> Any:
         cls = next(c for c, m in _MIRRORS.items() if isinstance(value, m))
         return cls(**{name: to_domain(getattr(value, name)) for name in type(value).model_fields})
     if isinstance(value, list):
-        return tuple(to_domain(v) for v in value)
+        return tuple(to_domain(item) for item in value)
+    if isinstance(value, StrEnum):
+        return value.value
     return value
 
 
@@ -100,6 +146,7 @@ def command_model(method_name: str) -> type[BaseModel]:
     method = getattr(Tracker, method_name)
     signature = inspect.signature(method)
     hints = typing.get_type_hints(method)
+    enums = ENUM_FIELDS.get(method_name, {})
     fields: dict[str, Any] = {}
     for name, param in signature.parameters.items():
         if param.kind is not inspect.Parameter.KEYWORD_ONLY:
@@ -107,7 +154,7 @@ def command_model(method_name: str) -> type[BaseModel]:
         default = ... if param.default is inspect.Parameter.empty else param.default
         if isinstance(default, tuple):
             default = list(default)
-        fields[name] = (_field_type(hints[name]), default)
+        fields[name] = (_field_type(_with_enum(hints[name], enums.get(name))), default)
     title = "".join(part.title() for part in method_name.split("_")) + "Request"
     return create_model(title, __base__=Strict, **fields)
 

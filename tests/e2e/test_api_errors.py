@@ -178,25 +178,30 @@ def test_a_future_date_is_422(api: Api) -> None:
     assert "2999-01-01 is in the future" in p["detail"]
 
 
-def test_an_unknown_value_and_an_unknown_area_are_422(api: Api) -> None:
+def test_a_value_outside_the_forms_vocabulary_is_422_naming_the_choices(api: Api) -> None:
     case = refer(api)
-    problem(
-        api.post(
-            f"{V1}/cases/{case}/criteria-recommendation",
-            body("recommend_criteria", recommendation="maybe"),
-        ),
-        422,
-        "invalid_value",
+    r = api.post(
+        f"{V1}/cases/{case}/criteria-recommendation",
+        body("recommend_criteria", recommendation="maybe"),
     )
-    problem(
-        api.post(
-            f"{V1}/cases/serious-incidents",
-            body("refer_serious_incident", area="Narnia"),
-            as_="mash",
-        ),
-        422,
-        "unknown_area",
+    p = problem(r, 422, "validation_failed")
+    [error] = p["errors"]
+    assert error["field"] == "body.recommendation"
+    assert "'met' or 'not_met'" in error["message"]
+
+
+def test_an_area_outside_the_partnership_is_422(api: Api) -> None:
+    r = api.post(
+        f"{V1}/cases/serious-incidents", body("refer_serious_incident", area="Narnia"), as_="mash"
     )
+    problem(r, 422, "unknown_area")
+
+
+def test_the_openapi_schema_lists_the_choices_of_every_vocabulary(api: Api) -> None:
+    schemas = api.client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["SafeguardingPartner"]["enum"] == ["local_authority", "police", "icb"]
+    assert len(schemas["Recommendation"]["enum"]) == 10  # a) to j)
+    assert len(schemas["RapidReviewCriterion"]["enum"]) == 8
 
 
 def test_the_same_idempotency_key_with_a_different_body_is_refused(api: Api) -> None:
