@@ -18,7 +18,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -168,12 +168,23 @@ class Tracker(Application[UUID]):
             position=position,
         )
 
-    def _load(self, cls: type[A], aggregate_id: UUID, principal: Principal) -> A:
+    def _get(self, aggregate_id: UUID, *, fresh: bool) -> Any:
+        """The aggregate from the cache, or (``fresh``) brought up to date with any events
+        stored since the cached copy was made."""
+        aggregate: Any = self.repository.get(aggregate_id)
+        if fresh and self.repository.cache is not None:
+            for event in self.events.get(aggregate_id, gt=aggregate.version):
+                aggregate = cast(Any, event).mutate(aggregate)
+        return aggregate
+
+    def _load(
+        self, cls: type[A], aggregate_id: UUID, principal: Principal, *, fresh: bool = True
+    ) -> A:
         """The aggregate, or NotFoundError when absent or in another partnership (whose
         existence is not revealed)."""
         agg: object
         try:
-            agg = self.repository.get(aggregate_id)
+            agg = self._get(aggregate_id, fresh=fresh)
         except AggregateNotFoundError:
             agg = None
         if not isinstance(agg, cls) or not principal.may_see(agg.partnership):
@@ -181,29 +192,44 @@ class Tracker(Application[UUID]):
         return agg
 
     def _run(
-        self, ctx: CommandContext, command: str, print_: str, once: Callable[[], CommandResult]
+        self,
+        ctx: CommandContext,
+        command: str,
+        print_: str,
+        once: Callable[[bool], CommandResult],
     ) -> CommandResult:
-        """Run one attempt of a command until it records, retrying lost races.
+        """Run attempts of a command until one records, retrying lost races.
+
+        ``once(fresh)`` decides on the cached aggregate (``fresh=False``) or on one just
+        read from the store. The cache is trusted without reading ahead: a copy made stale
+        by another process is caught by the store's version check (IntegrityError) or
+        makes the domain refuse, and either way the attempt is repeated on fresh state
+        before anything is refused.
 
         Idempotency is checked only when an attempt fails: a retried request whose first
         attempt was recorded fails here (its idempotency record already exists, or the
         domain refuses the repeat) and then answers with the first result. The record is
         saved in the same transaction as the events, so a repeat can never be recorded.
         """
-        for attempt in range(self.settings.command_retries):
-            if attempt:
-                _back_off(attempt)
+        fresh = False
+        lost = 0
+        while lost < self.settings.command_retries:
             try:
-                return once()
+                return once(fresh)
             except IntegrityError:
                 prior = self._prior_answer(ctx, print_)
                 if prior is not None:
                     return prior
-                continue  # someone else wrote first: reload and decide again
+                lost += 1  # someone else wrote first: reload, decide again, after a pause
+                fresh = True
+                _back_off(lost)
             except (DomainError, VersionConflictError):
                 prior = self._prior_answer(ctx, print_)
                 if prior is not None:
                     return prior
+                if not fresh:
+                    fresh = True  # the refusal may come from a stale copy: ask again
+                    continue
                 raise
         raise ConcurrentWriteError(
             f"{command} met a concurrent write {self.settings.command_retries} times; "
@@ -224,8 +250,8 @@ class Tracker(Application[UUID]):
         authorise(ctx.principal, command, acting_for=acting_for)
         print_ = fingerprint({"command": command, "id": aggregate_id, "payload": payload})
 
-        def once() -> CommandResult:
-            agg = self._load(cls, aggregate_id, ctx.principal)
+        def once(fresh: bool) -> CommandResult:
+            agg = self._load(cls, aggregate_id, ctx.principal, fresh=fresh)
             if ctx.expected_version is not None and agg.version != ctx.expected_version:
                 raise VersionConflictError(ctx.expected_version, agg.version)
             decide(agg, self._audit(ctx, agg.partnership))
@@ -252,9 +278,10 @@ class Tracker(Application[UUID]):
         print_ = fingerprint({"command": command, "payload": payload})
         series = series_for(series_prefix, year)
 
-        def once() -> CommandResult:
+        def once(fresh: bool) -> CommandResult:
+            counter_id = ReferenceCounter.create_id(series)
             try:
-                counter: ReferenceCounter = self.repository.get(ReferenceCounter.create_id(series))
+                counter: ReferenceCounter = self._get(counter_id, fresh=fresh)
             except AggregateNotFoundError:
                 counter = ReferenceCounter(series=series)
             new_id = uuid4()
@@ -961,7 +988,7 @@ class Tracker(Application[UUID]):
             start = batch[-1].id + 1
         views: list[ScopingView] = []
         for case_id in case_ids:
-            case: Case = self.repository.get(case_id)
+            case: Case = self._get(case_id, fresh=True)
             if not principal.may_see(case.partnership):
                 continue
             clocks = case_clocks(

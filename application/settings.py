@@ -76,7 +76,7 @@ class Settings(BaseSettings):
         "(a revoked key stops working within this time)",
     )
     aggregate_cache_size: int = Field(
-        2000, ge=0, description="aggregates kept in memory (0 disables the cache)"
+        2000, ge=0, description="aggregates kept in memory between commands (0 disables the cache)"
     )
 
     @model_validator(mode="after")
@@ -134,8 +134,10 @@ class Settings(BaseSettings):
         if self.compress:
             env["COMPRESSOR_TOPIC"] = "eventsourcing.compressor:ZlibCompressor"
         if self.aggregate_cache_size:
+            # Trusted without reading ahead: the Tracker refreshes a copy another process
+            # has made stale when the store's version check (or the domain) says so.
             env.update(
                 AGGREGATE_CACHE_MAXSIZE=str(self.aggregate_cache_size),
-                AGGREGATE_CACHE_FASTFORWARD="y",
+                AGGREGATE_CACHE_FASTFORWARD="n",
             )
         return env

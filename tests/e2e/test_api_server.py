@@ -16,9 +16,10 @@ import httpx
 import pytest
 
 from application.app import Tracker
+from application.context import Principal
 from application.keys import issue_key
 from application.settings import Settings
-from domain.case import Case
+from domain.values import Role
 from tests.e2e.walk import V1, body
 
 AGENCIES = [f"Agency {n:02d}" for n in range(20)]
@@ -109,7 +110,8 @@ def test_twenty_agencies_returning_scoping_at_once_record_exactly_twenty_events(
                 f"{V1}/cases/{case}/scoping-requests", json=body("request_scoping", agency=a)
             )
             assert r.status_code == 200, r.text
-    before: int = tracker.repository.get(UUID(case)).version
+    reader = Principal("reader", Role.PARTNERSHIP, partnerships=("LEW",))
+    before = tracker.case_view(reader, UUID(case)).version
 
     barrier = threading.Barrier(len(AGENCIES))
     statuses: list[int] = []
@@ -140,7 +142,7 @@ def test_twenty_agencies_returning_scoping_at_once_record_exactly_twenty_events(
 
     assert problems == []
     assert statuses == [200] * 40
-    after: Case = tracker.repository.get(UUID(case))
+    after = tracker.case_view(reader, UUID(case))  # as it stands in the store now
     assert after.version == before + 20
-    assert sorted(a for a, s in after.scoping.items() if s.returned_on) == AGENCIES
+    assert sorted(s.agency for s in after.scoping if s.returned_on) == AGENCIES
     tracker.close()

@@ -192,3 +192,37 @@ def test_references_number_each_partnership_and_year_separately(
     clock.set_day(date(2027, 1, 4))
     third = refer(tracker, clock, received=date(2027, 1, 4))
     assert tracker.repository.get(third).reference == "LEW-2027-0001"
+
+
+def test_a_process_with_a_stale_copy_of_a_case_refreshes_it_instead_of_failing(
+    make_tracker: Callable[..., Tracker], clock: FakeClock
+) -> None:
+    """Two processes on one store: each keeps its own cache and trusts it until the store's
+    version check, or a refusal by the domain, says the copy may be stale."""
+    first, second = make_tracker(), make_tracker()
+    case_id = refer(first, clock)
+    first.case_view(OTHER_STAFF, case_id)  # both processes now hold version 1
+    second.case_view(OTHER_STAFF, case_id)
+
+    # A write on stale state conflicts in the store and is decided again on fresh state.
+    second.alert_partners(ctx(), case_id, on=date(2026, 12, 23), recipients=["police"])
+    made = first.recommend_criteria(
+        ctx(), case_id, on=date(2026, 12, 23), recommendation="met", rationale="-"
+    )
+    assert made.version == 3
+
+    # A refusal that only the stale copy would justify is not given.
+    for partner in ("local_authority", "police", "icb"):
+        second.record_partner_decision(
+            ctx(), case_id, on=date(2026, 12, 23), partner=partner, decision="met", rationale="-"
+        )
+    decided = first.decide_criteria(ctx(), case_id, on=date(2026, 12, 23), outcome="met")
+    assert decided.version == 7
+
+    # An If-Match naming the store's version is accepted even if the cache is behind.
+    second.notify_national_panel(ctx(), case_id, on=date(2026, 12, 23), notified_by="DCS")
+    accepted = first.start_rapid_review(
+        ctx(expected_version=8), case_id, on=date(2026, 12, 23), meeting_on=date(2027, 1, 8)
+    )
+    assert accepted.version == 9
+    assert second.case_view(OTHER_STAFF, case_id).version == 9
