@@ -1,0 +1,126 @@
+"""The projection engine: read models built from the notification log, exactly once.
+
+Each read model has a row in ``rm_tracking`` (its name, version and the log position it has
+reached). The engine reads the log in batches and, for each model, writes the batch's view
+changes *and* the new position in one transaction: a crash at any point leaves the model at
+the end of its last committed batch, and the next run resumes there, so no event is lost or
+counted twice. A model whose version differs from the one recorded is dropped and rebuilt
+from position zero.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from application.app import Tracker
+from projections.store import Cursor, ReadStore
+
+CHAINED_TOPICS = ("domain.case:", "domain.review:")
+
+TRACKING_DDL = (
+    "CREATE TABLE IF NOT EXISTS rm_tracking ("
+    "name TEXT PRIMARY KEY, version INTEGER NOT NULL, position BIGINT NOT NULL)"
+)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One domain event with its position in the log."""
+
+    position: int
+    event: Any
+
+
+class ReadModel(Protocol):
+    name: str
+    version: int
+
+    def create(self, c: Cursor) -> None: ...
+    def drop(self, c: Cursor) -> None: ...
+    def apply(self, c: Cursor, batch: Sequence[Applied]) -> None: ...
+
+
+class Projector:
+    def __init__(self, tracker: Tracker, store: ReadStore, models: Sequence[ReadModel]) -> None:
+        self.tracker = tracker
+        self.store = store
+        self.models = list(models)
+
+    def setup(self) -> None:
+        """Create what is missing; rebuild from zero any model whose version changed."""
+        with self.store.transaction() as c:
+            c.execute(TRACKING_DDL)
+            for model in self.models:
+                c.execute("SELECT version FROM rm_tracking WHERE name = ?", (model.name,))
+                row = c.fetchone()
+                if row is not None and int(row[0]) == model.version:
+                    model.create(c)
+                    continue
+                model.drop(c)
+                model.create(c)
+                c.execute("DELETE FROM rm_tracking WHERE name = ?", (model.name,))
+                c.execute(
+                    "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, 0)",
+                    (model.name, model.version),
+                )
+
+    def positions(self) -> dict[str, int]:
+        with self.store.transaction() as c:
+            c.execute("SELECT name, position FROM rm_tracking")
+            found = {str(name): int(pos) for name, pos in c.fetchall()}
+        return {m.name: found.get(m.name, 0) for m in self.models}
+
+    def run_once(self, batch_size: int = 1000) -> int:
+        """Project the next batch of the log into every model behind; returns events read."""
+        positions = self.positions()
+        start = min(positions.values(), default=0)
+        notifications = self.tracker.recorder.select_notifications(
+            start=start + 1, limit=batch_size
+        )
+        if not notifications:
+            return 0
+        decoded = [
+            Applied(n.id, self.tracker.mapper.to_domain_event(n))
+            for n in notifications
+            if n.topic.startswith(CHAINED_TOPICS)
+        ]
+        last = notifications[-1].id
+        for model in self.models:
+            if positions[model.name] >= last:
+                continue
+            mine = [a for a in decoded if a.position > positions[model.name]]
+            with self.store.transaction() as c:
+                model.apply(c, mine)
+                c.execute("UPDATE rm_tracking SET position = ? WHERE name = ?", (last, model.name))
+        return len(notifications)
+
+    def catch_up(
+        self, batch_size: int = 1000, progress: Callable[[int], object] | None = None
+    ) -> int:
+        """Run batches until the models have reached the end of the log."""
+        total = 0
+        while True:
+            n = self.run_once(batch_size)
+            if not n:
+                return total
+            total += n
+            if progress:
+                progress(n)
+
+    def lag(self) -> dict[str, int]:
+        """How many log positions each model is behind the log's end."""
+        end = self.tracker.recorder.max_notification_id() or 0
+        return {name: end - pos for name, pos in self.positions().items()}
+
+    def wait(self, position: int, timeout: float) -> bool:
+        """Block until every model has reached ``position`` (read-your-writes)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if min(self.positions().values(), default=0) >= position:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)

@@ -1,0 +1,104 @@
+"""Timeline read model: one row per event of every case and review (DESIGN §7).
+
+The summary names the act and its plain facts (dates, partners, agencies, outcomes), never
+free text or personal details, so it can be shown to every reader of the case's timeline.
+Each row keeps the event's hash, so the read side knows every stream's last version and
+hash (what a truncated stream would no longer show).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from projections.engine import Applied
+from projections.store import Cursor
+
+_WORDS = re.compile(r"(?<!^)(?=[A-Z])")
+# Fields whose values are plain facts, safe for a summary.
+_FACTS = (
+    "agency",
+    "partner",
+    "decision",
+    "outcome",
+    "recommendation",
+    "meeting",
+    "format",
+    "review_type",
+    "category",
+    "action_id",
+    "what",
+)
+
+COLUMNS = (
+    "position, stream_id, version, event_type, effective_on, recorded_at, actor_id, role, "
+    "agency, request_id, hash, summary"
+)
+
+
+def summary(event: Any) -> str:
+    words = _WORDS.sub(" ", type(event).__name__).lower()
+    text = words[0].upper() + words[1:]
+    facts = [f"{f}={getattr(event, f)}" for f in _FACTS if getattr(event, f, None)]
+    recipients = getattr(event, "recipients", None)
+    if recipients:
+        facts.append("to=" + ",".join(recipients))
+    return text + (" (" + "; ".join(facts) + ")" if facts else "")
+
+
+def row(applied: Applied) -> tuple[Any, ...]:
+    e = applied.event
+    effective: date = e.effective_on
+    return (
+        applied.position,
+        str(e.originator_id),
+        e.originator_version,
+        type(e).__name__,
+        effective.isoformat(),
+        e.audit.recorded_at.isoformat(),
+        e.audit.actor_id,
+        e.audit.role,
+        e.audit.agency,
+        e.audit.request_id,
+        e.hash,
+        summary(e),
+    )
+
+
+class Timeline:
+    version = 1
+
+    def __init__(self, table: str = "rm_timeline") -> None:
+        self.table = table
+        self.name = table.removeprefix("rm_")
+
+    def create(self, c: Cursor) -> None:
+        c.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.table} ("
+            "position BIGINT PRIMARY KEY, stream_id TEXT NOT NULL, version INTEGER NOT NULL, "
+            "event_type TEXT NOT NULL, effective_on TEXT NOT NULL, recorded_at TEXT NOT NULL, "
+            "actor_id TEXT NOT NULL, role TEXT NOT NULL, agency TEXT NOT NULL, "
+            "request_id TEXT NOT NULL, hash TEXT NOT NULL, summary TEXT NOT NULL)"
+        )
+        c.execute(
+            f"CREATE INDEX IF NOT EXISTS {self.table}_stream ON {self.table} (stream_id, version)"
+        )
+
+    def drop(self, c: Cursor) -> None:
+        c.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+    def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
+        if batch:
+            c.executemany(
+                f"INSERT INTO {self.table} ({COLUMNS}) "  # noqa: S608 - our own table name
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [row(a) for a in batch],
+            )
+
+    def rows(self, c: Cursor, stream_id: str | None = None) -> list[tuple[Any, ...]]:
+        """Timeline rows in log order, for one stream or all."""
+        where, params = ("WHERE stream_id = ?", (stream_id,)) if stream_id else ("", ())
+        c.execute(f"SELECT {COLUMNS} FROM {self.table} {where} ORDER BY position", params)  # noqa: S608
+        return [tuple(r) for r in c.fetchall()]

@@ -1,0 +1,116 @@
+"""Read models projected exactly once from the log (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+
+from application.app import Tracker
+from projections.engine import Applied, Projector
+from projections.store import Cursor, ReadStore
+from projections.timeline import Timeline
+from tests.support.clock import FakeClock
+from tests.support.people import CHILD_NAME, MOTHER_NAME
+from tests.support.scenario import AGENCIES, walk_to_panel_response
+
+
+@pytest.fixture
+def read_store(tracker: Tracker) -> Iterator[ReadStore]:
+    rs = ReadStore(tracker.settings)
+    yield rs
+    rs.close()
+
+
+def projector(tracker: Tracker, store: ReadStore, *models: Any) -> Projector:
+    p = Projector(tracker, store, list(models) or [Timeline()])
+    p.setup()
+    return p
+
+
+def test_the_timeline_has_one_row_per_event_of_the_seed_walk(
+    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+) -> None:
+    case_id = walk_to_panel_response(tracker, clock)
+    p = projector(tracker, read_store)
+
+    read = p.catch_up(batch_size=7)
+
+    assert read == tracker.recorder.max_notification_id()
+    with read_store.transaction() as c:
+        rows = Timeline().rows(c, str(case_id))
+    events = list(tracker.events.get(case_id))
+    assert [r[2] for r in rows] == list(range(1, 25))
+    assert [r[3] for r in rows] == [type(e).__name__ for e in events]
+    assert [r[10] for r in rows] == [e.hash for e in events]  # type: ignore[attr-defined]
+    assert rows[0][11] == "Serious incident referred"
+    assert rows[13][11] == f"Scoping returned (agency={AGENCIES[0]})"
+    assert all(CHILD_NAME not in r[11] and MOTHER_NAME not in r[11] for r in rows)
+    assert p.lag() == {"timeline": 0}
+
+
+class CrashingTimeline(Timeline):
+    """Dies half-way through its third batch, after writing some rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
+        self.calls += 1
+        if self.calls == 3:
+            super().apply(c, batch[:2])
+            raise RuntimeError("killed")
+        super().apply(c, batch)
+
+
+def test_a_projection_killed_mid_batch_resumes_and_ends_identical_to_a_clean_build(
+    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+) -> None:
+    walk_to_panel_response(tracker, clock)
+    crashing = projector(tracker, read_store, CrashingTimeline())
+    with pytest.raises(RuntimeError, match="killed"):
+        crashing.catch_up(batch_size=5)
+    assert crashing.positions() == {"timeline": 10}  # the end of the last committed batch
+
+    resumed = projector(tracker, read_store, Timeline())
+    resumed.catch_up(batch_size=5)
+    clean = projector(tracker, read_store, Timeline("rm_timeline_check"))
+    clean.catch_up(batch_size=1000)
+
+    with read_store.transaction() as c:
+        assert Timeline().rows(c) == Timeline("rm_timeline_check").rows(c)
+        assert len(Timeline().rows(c)) == 24
+
+
+def test_a_changed_projection_version_rebuilds_it_from_zero(
+    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+) -> None:
+    walk_to_panel_response(tracker, clock)
+    projector(tracker, read_store).catch_up()
+
+    class TimelineV2(Timeline):
+        version = 2
+
+    again = projector(tracker, read_store, TimelineV2())
+    assert again.positions() == {"timeline": 0}
+    again.catch_up()
+    with read_store.transaction() as c:
+        assert len(TimelineV2().rows(c)) == 24
+
+
+def test_a_read_can_wait_for_its_own_write(
+    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+) -> None:
+    p = projector(tracker, read_store)
+    case_id = walk_to_panel_response(tracker, clock)
+    last = tracker.recorder.max_notification_id() or 0
+    assert not p.wait(last, timeout=0.05)
+    assert p.lag()["timeline"] == last
+
+    p.catch_up()
+
+    assert p.wait(last, timeout=0.05)
+    with read_store.transaction() as c:
+        assert len(Timeline().rows(c, str(case_id))) == 24
