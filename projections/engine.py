@@ -92,9 +92,17 @@ class Projector:
             if positions[model.name] >= last:
                 continue
             mine = [a for a in decoded if a.position > positions[model.name]]
-            with self.store.transaction() as c:
-                model.apply(c, mine)
-                c.execute("UPDATE rm_tracking SET position = ? WHERE name = ?", (last, model.name))
+            try:
+                with self.store.transaction() as c:
+                    model.apply(c, mine)
+                    c.execute(
+                        "UPDATE rm_tracking SET position = ? WHERE name = ?", (last, model.name)
+                    )
+            except BaseException:
+                forget = getattr(model, "forget", None)
+                if forget is not None:
+                    forget()  # in-memory state may be ahead of the rolled-back batch
+                raise
         return len(notifications)
 
     def catch_up(

@@ -1,0 +1,47 @@
+"""Each stream's current state, folded from the log with the domain's own aggregates.
+
+Read models that need a case's stage or clocks ask the fold rather than re-implementing the
+domain: the same ``Case`` and ``Review`` classes apply the same events, so the read side
+can never disagree with the write side about what a fact means.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from application.app import Tracker
+from projections.engine import Applied
+
+
+class Fold:
+    def __init__(self, tracker: Tracker, maxsize: int = 50_000) -> None:
+        self.tracker = tracker
+        self.maxsize = maxsize
+        self._states: OrderedDict[UUID, Any] = OrderedDict()
+
+    def advance(self, batch: Sequence[Applied]) -> dict[UUID, Any]:
+        """Apply ``batch``; return the state of every stream it touched, as of the batch."""
+        streams: dict[UUID, list[Any]] = {}
+        for a in batch:
+            streams.setdefault(a.event.originator_id, []).append(a.event)
+        touched: dict[UUID, Any] = {}
+        for stream, events in streams.items():
+            state = self._states.pop(stream, None)
+            if state is None or state.version != events[0].originator_version - 1:
+                # not followed from the start (a restart, or evicted): read it back
+                state = self.tracker.repository.get(stream, version=events[-1].originator_version)
+            else:
+                for e in events:
+                    state = e.mutate(state)
+            self._states[stream] = state
+            touched[stream] = state
+        while len(self._states) > self.maxsize:
+            self._states.popitem(last=False)
+        return touched
+
+    def forget(self) -> None:
+        """Drop everything: after a failed transaction the states may be ahead of it."""
+        self._states.clear()
