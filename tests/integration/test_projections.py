@@ -13,6 +13,7 @@ from projections.deadlines import Deadlines
 from projections.engine import Applied, Projector
 from projections.store import Cursor, ReadStore
 from projections.timeline import Timeline
+from projections.tracker import CaseTracker
 from tests.support.clock import FakeClock
 from tests.support.people import CHILD_NAME, MOTHER_NAME, STAFF, ctx
 from tests.support.scenario import AGENCIES, refer, walk_to_panel_response
@@ -173,3 +174,44 @@ def test_deadlines_answer_for_any_day_exactly_as_the_domains_clocks_do(
     # on Tue 6 Apr it is 2 working days late
     assert statuses["criteria_decision"] == ("breached", 2)
     assert statuses["partners_alerted"] == ("met", 0)
+
+
+def test_the_tracker_has_one_row_per_case_with_what_the_partnership_tracks(
+    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+) -> None:
+    walked = walk_to_panel_response(tracker, clock)
+    clock.set_day(date(2027, 2, 10))
+    tracker.commission_review(
+        ctx(), partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[walked]
+    )
+    clock.set_day(date(2027, 3, 24))
+    waiting = refer(tracker, clock, received=date(2027, 3, 24))
+    tracker.alert_partners(ctx(), waiting, on=date(2027, 3, 24), recipients=["police"])
+    model = CaseTracker(tracker)
+    projector(tracker, read_store, model).catch_up(batch_size=6)
+
+    with read_store.transaction() as c:
+        rows = {r.case_id: r for r in model.query(c, date(2027, 4, 6), partnership="LEW")}
+        assert model.query(c, date(2027, 4, 6), partnership="HIL") == []
+
+    done, open_ = rows[str(walked)], rows[str(waiting)]
+    assert (done.reference, done.stage, done.status) == ("LEW-2026-0001", "panel_responded", "open")
+    assert (done.decision, done.notified_on, done.submitted_on) == (
+        "met",
+        date(2026, 12, 31),
+        date(2027, 1, 19),
+    )
+    assert (done.recommendation, done.panel_concurs, done.review_type) == (
+        "b_local_cspr",
+        True,
+        "local_cspr",
+    )
+    assert (done.next_clock, done.overdue, done.version) == (None, 0, 24)
+    assert (done.age_band, done.incident_kind, done.looked_after) == ("5-9", "serious_harm", False)
+    assert (open_.reference, open_.stage) == ("LEW-2027-0001", "partners_alerted")
+    # criteria decision and panel notification, both due Fri 2 Apr 2027, are overdue by Tue 6 Apr
+    assert (open_.next_clock, open_.next_due_on, open_.overdue) == (
+        "criteria_decision",
+        date(2027, 4, 2),
+        2,
+    )

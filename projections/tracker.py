@@ -1,0 +1,194 @@
+"""Tracker read model: one row per case, the partnership's case tracker (DESIGN §7, seed 004 §6).
+
+What changes only with events is stored; what changes with the date (how many clocks are
+overdue) is decided when read, from the due dates of the case's open clocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from application.app import Tracker as TrackerApp
+from domain.case import Case
+from domain.clocks import ClockStatus, case_clocks
+from domain.review import Review
+from projections.engine import Applied
+from projections.fold import Fold
+from projections.store import Cursor
+
+COLUMNS = (
+    "case_id, reference, partnership, area, kind, stage, status, incident_kind, incident_on, "
+    "looked_after, age_band, decision, received_on, decided_on, notified_on, submitted_on, "
+    "recommendation, panel_concurs, review_type, next_clock, next_due_on, open_dues, "
+    "last_activity, version"
+)
+_PLACEHOLDERS = ", ".join("?" * len(COLUMNS.split(", ")))
+_UPDATES = ", ".join(
+    f"{col} = excluded.{col}"
+    for col in COLUMNS.split(", ")
+    if col not in ("case_id", "review_type")
+)
+
+
+def age_band(born: date | None, on: date) -> str:
+    """The child's age band on ``on`` (what analysts see instead of a date of birth)."""
+    if born is None:
+        return "unknown"
+    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    for limit, band in ((1, "under 1"), (5, "1-4"), (10, "5-9"), (16, "10-15"), (18, "16-17")):
+        if years < limit:
+            return band
+    return "18+"
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    case_id: str
+    reference: str
+    partnership: str
+    area: str
+    kind: str
+    stage: str
+    status: str
+    incident_kind: str | None
+    incident_on: date | None
+    looked_after: bool
+    age_band: str
+    decision: str | None
+    received_on: date
+    decided_on: date | None
+    notified_on: date | None
+    submitted_on: date | None
+    recommendation: str | None
+    panel_concurs: bool | None
+    review_type: str | None
+    next_clock: str | None
+    next_due_on: date | None
+    overdue: int
+    last_activity: str
+    version: int
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+class CaseTracker:
+    name = "tracker"
+    version = 1
+    table = "rm_tracker"
+
+    def __init__(self, tracker: TrackerApp) -> None:
+        self.app = tracker
+        self.fold = Fold(tracker)
+
+    def create(self, c: Cursor) -> None:
+        c.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.table} ("
+            "case_id TEXT PRIMARY KEY, reference TEXT NOT NULL, partnership TEXT NOT NULL, "
+            "area TEXT NOT NULL, kind TEXT NOT NULL, stage TEXT NOT NULL, status TEXT NOT NULL, "
+            "incident_kind TEXT, incident_on TEXT, looked_after INTEGER NOT NULL, "
+            "age_band TEXT NOT NULL, decision TEXT, received_on TEXT NOT NULL, decided_on TEXT, "
+            "notified_on TEXT, submitted_on TEXT, recommendation TEXT, panel_concurs INTEGER, "
+            "review_type TEXT, next_clock TEXT, next_due_on TEXT, open_dues TEXT NOT NULL, "
+            "last_activity TEXT NOT NULL, version INTEGER NOT NULL)"
+        )
+        c.execute(
+            f"CREATE INDEX IF NOT EXISTS {self.table}_partnership ON {self.table} "
+            "(partnership, received_on)"
+        )
+
+    def drop(self, c: Cursor) -> None:
+        c.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+    def forget(self) -> None:
+        self.fold.forget()
+
+    def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
+        touched = self.fold.advance(batch)
+        cases = [s for s in touched.values() if isinstance(s, Case)]
+        if cases:
+            # an upsert that leaves review_type alone: reviews set it (below)
+            c.executemany(
+                f"INSERT INTO {self.table} ({COLUMNS}) VALUES ({_PLACEHOLDERS}) "  # noqa: S608
+                f"ON CONFLICT (case_id) DO UPDATE SET {_UPDATES}",
+                [self._row(s) for s in cases],
+            )
+        for review in (s for s in touched.values() if isinstance(s, Review)):
+            c.executemany(
+                f"UPDATE {self.table} SET review_type = ? WHERE case_id = ?",  # noqa: S608
+                [(review.review_type, str(case_id)) for case_id in review.case_ids],
+            )
+
+    def _row(self, case: Case) -> tuple[Any, ...]:
+        t = self.app.timescales(case.partnership)
+        clocks = case_clocks(case, date.min, t, self.app.calendar)
+        open_clocks = sorted(
+            (c for c in clocks if c.status is ClockStatus.PENDING and not c.watch_only),
+            key=lambda c: (c.due_on, c.key),
+        )
+        nxt = open_clocks[0] if open_clocks else None
+        child, incident = case.child, case.incident
+        return (
+            str(case.id),
+            case.reference,
+            case.partnership,
+            case.area,
+            case.kind.value,
+            case.stage,
+            "closed" if case.is_closed else "open",
+            incident.kind if incident else None,
+            _iso(incident.occurred_on) if incident else None,
+            1 if child and child.looked_after else 0,
+            age_band(child.date_of_birth if child else None, case.received_on),
+            case.decision,
+            case.received_on.isoformat(),
+            _iso(case.decided_on),
+            _iso(case.notified_on),
+            _iso(case.submitted_on),
+            case.rapid_review_recommendation,
+            None if case.panel_concurs is None else int(case.panel_concurs),
+            None,
+            nxt.key if nxt else None,
+            _iso(nxt.due_on) if nxt else None,
+            ",".join(c.due_on.isoformat() for c in open_clocks),
+            case.modified_on.isoformat(),
+            case.version,
+        )
+
+    def query(self, c: Cursor, today: date, *, partnership: str | None = None) -> list[TrackerRow]:
+        """The tracker as of ``today``, oldest referral first."""
+        clause, params = ("WHERE partnership = ?", (partnership,)) if partnership else ("", ())
+        c.execute(
+            f"SELECT {COLUMNS} FROM {self.table} {clause} ORDER BY received_on, reference",  # noqa: S608
+            params,
+        )
+        return [_tracker_row(r, today) for r in c.fetchall()]
+
+
+def _d(v: str | None) -> date | None:
+    return date.fromisoformat(v) if v else None
+
+
+def _tracker_row(r: Sequence[Any], today: date) -> TrackerRow:
+    values = dict(zip(COLUMNS.split(", "), r, strict=True))
+    dues = [date.fromisoformat(d) for d in values.pop("open_dues").split(",") if d]
+    concurs = values["panel_concurs"]
+    return TrackerRow(
+        **{
+            **values,
+            "incident_on": _d(values["incident_on"]),
+            "looked_after": bool(values["looked_after"]),
+            "received_on": date.fromisoformat(values["received_on"]),
+            "decided_on": _d(values["decided_on"]),
+            "notified_on": _d(values["notified_on"]),
+            "submitted_on": _d(values["submitted_on"]),
+            "panel_concurs": None if concurs is None else bool(concurs),
+            "next_due_on": _d(values["next_due_on"]),
+            "version": int(values["version"]),
+        },
+        overdue=sum(1 for d in dues if d < today),
+    )
