@@ -1,0 +1,20 @@
+"""Read models (DESIGN §7), each one module with its table(s), projection and queries."""
+
+from __future__ import annotations
+
+from application.app import Tracker
+from projections.deadlines import Deadlines
+from projections.engine import ReadModel
+from projections.reviews import Reviews
+from projections.timeline import Timeline
+from projections.tracker import CaseTracker
+
+
+def read_models(tracker: Tracker, prefix: str = "rm_") -> list[ReadModel]:
+    """Every read model, with its tables named ``<prefix><model>``."""
+    return [
+        Timeline(prefix),
+        CaseTracker(tracker, prefix),
+        Deadlines(tracker, prefix),
+        Reviews(tracker, prefix),
+    ]

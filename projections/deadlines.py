@@ -72,11 +72,11 @@ def _rows(stream: Any, clocks: list[Clock], paused_since: date | None) -> list[t
 
 
 class Deadlines:
-    name = "deadlines"
     version = 1
-    table = "rm_deadlines"
 
-    def __init__(self, tracker: Tracker) -> None:
+    def __init__(self, tracker: Tracker, prefix: str = "rm_") -> None:
+        self.table = f"{prefix}deadlines"
+        self.name = self.table.removeprefix("rm_")
         self.tracker = tracker
         self.fold = Fold(tracker)
 

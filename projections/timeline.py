@@ -70,9 +70,9 @@ def row(applied: Applied) -> tuple[Any, ...]:
 class Timeline:
     version = 1
 
-    def __init__(self, table: str = "rm_timeline") -> None:
-        self.table = table
-        self.name = table.removeprefix("rm_")
+    def __init__(self, prefix: str = "rm_") -> None:
+        self.table = f"{prefix}timeline"
+        self.name = self.table.removeprefix("rm_")
 
     def create(self, c: Cursor) -> None:
         c.execute(

@@ -77,11 +77,11 @@ def _iso(d: date | None) -> str | None:
 
 
 class CaseTracker:
-    name = "tracker"
     version = 1
-    table = "rm_tracker"
 
-    def __init__(self, tracker: TrackerApp) -> None:
+    def __init__(self, tracker: TrackerApp, prefix: str = "rm_") -> None:
+        self.table = f"{prefix}tracker"
+        self.name = self.table.removeprefix("rm_")
         self.app = tracker
         self.fold = Fold(tracker)
 
