@@ -75,7 +75,9 @@ class Deadlines:
     version = 1
 
     def __init__(self, tracker: Tracker, prefix: str = "rm_") -> None:
+        self.base = "deadlines"
         self.table = f"{prefix}deadlines"
+        self.tables: tuple[str, ...] = (self.table,)
         self.name = self.table.removeprefix("rm_")
         self.tracker = tracker
         self.fold = Fold(tracker)
@@ -89,6 +91,8 @@ class Deadlines:
             "settled_days_late INTEGER NOT NULL, watch_only INTEGER NOT NULL, paused_since TEXT, "
             "PRIMARY KEY (stream_id, clock, subject))"
         )
+
+    def index(self, c: Cursor) -> None:
         c.execute(
             f"CREATE INDEX IF NOT EXISTS {self.table}_open ON {self.table} "
             "(partnership, settled_status, due_on)"

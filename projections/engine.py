@@ -4,8 +4,12 @@ Each read model has a row in ``rm_tracking`` (its name, version and the log posi
 reached). The engine reads the log in batches and, for each model, writes the batch's view
 changes *and* the new position in one transaction: a crash at any point leaves the model at
 the end of its last committed batch, and the next run resumes there, so no event is lost or
-counted twice. A model whose version differs from the one recorded is dropped and rebuilt
-from position zero.
+counted twice.
+
+A rebuild replays the log from zero into fresh tables (``rm_next_*``) while readers go on
+reading the old ones, then swaps them in within one transaction: readers never see a
+half-built model. A model whose version differs from the one recorded rebuilds itself so
+when the projector starts.
 """
 
 from __future__ import annotations
@@ -34,38 +38,91 @@ class Applied:
     event: Any
 
 
+NEXT = "rm_next_"
+
+
 class ReadModel(Protocol):
-    name: str
+    name: str  # its row in rm_tracking
+    base: str  # the model, whatever its tables' prefix
     version: int
+    tables: tuple[str, ...]
 
     def create(self, c: Cursor) -> None: ...
+    def index(self, c: Cursor) -> None: ...
     def drop(self, c: Cursor) -> None: ...
     def apply(self, c: Cursor, batch: Sequence[Applied]) -> None: ...
 
 
+ModelFactory = Callable[[str], Sequence[ReadModel]]  # prefix -> every model
+
+
 class Projector:
-    def __init__(self, tracker: Tracker, store: ReadStore, models: Sequence[ReadModel]) -> None:
+    def __init__(
+        self,
+        tracker: Tracker,
+        store: ReadStore,
+        models: Sequence[ReadModel],
+        factory: ModelFactory | None = None,
+    ) -> None:
         self.tracker = tracker
         self.store = store
         self.models = list(models)
+        self.factory = factory  # makes the fresh models a rebuild replays into
 
-    def setup(self) -> None:
-        """Create what is missing; rebuild from zero any model whose version changed."""
+    def setup(self, progress: Callable[[int], object] | None = None) -> None:
+        """Create what is missing; rebuild any model whose version changed."""
+        stale = []
         with self.store.transaction() as c:
             c.execute(TRACKING_DDL)
             for model in self.models:
                 c.execute("SELECT version FROM rm_tracking WHERE name = ?", (model.name,))
                 row = c.fetchone()
-                if row is not None and int(row[0]) == model.version:
-                    model.create(c)
+                if row is not None and int(row[0]) != model.version:
+                    stale.append(model)
                     continue
-                model.drop(c)
                 model.create(c)
-                c.execute("DELETE FROM rm_tracking WHERE name = ?", (model.name,))
-                c.execute(
-                    "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, 0)",
-                    (model.name, model.version),
-                )
+                model.index(c)
+                if row is None:
+                    c.execute(
+                        "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, 0)",
+                        (model.name, model.version),
+                    )
+        for model in stale:
+            self.rebuild(model.base, progress=progress)
+
+    def rebuild(
+        self, base: str, *, batch_size: int = 5000, progress: Callable[[int], object] | None = None
+    ) -> None:
+        """Replay the log into fresh tables, then swap them in atomically."""
+        if self.factory is None:
+            raise RuntimeError("this projector was made without a model factory")
+        fresh = next(m for m in self.factory(NEXT) if m.base == base)
+        live = next(m for m in self.models if m.base == base)
+        with self.store.transaction() as c:
+            c.execute(TRACKING_DDL)
+            fresh.drop(c)
+            fresh.create(c)  # no indexes while loading; they are built at the swap
+            c.execute("DELETE FROM rm_tracking WHERE name = ?", (fresh.name,))
+            c.execute(
+                "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, 0)",
+                (fresh.name, fresh.version),
+            )
+        Projector(self.tracker, self.store, [fresh]).catch_up(batch_size, progress)
+        with self.store.transaction() as c:
+            c.execute("SELECT position FROM rm_tracking WHERE name = ?", (fresh.name,))
+            position = int(c.fetchone()[0])
+            live.drop(c)
+            for old, new in zip(fresh.tables, live.tables, strict=True):
+                c.execute(f"ALTER TABLE {old} RENAME TO {new}")
+            live.index(c)
+            c.execute("DELETE FROM rm_tracking WHERE name IN (?, ?)", (fresh.name, live.name))
+            c.execute(
+                "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, ?)",
+                (live.name, live.version, position),
+            )
+        forget = getattr(live, "forget", None)
+        if forget is not None:
+            forget()  # its in-memory states describe the tables just replaced
 
     def positions(self) -> dict[str, int]:
         with self.store.transaction() as c:

@@ -41,8 +41,10 @@ class Reviews:
     version = 1
 
     def __init__(self, tracker: Tracker, prefix: str = "rm_") -> None:
+        self.base = "reviews"
         self.reviews_table = f"{prefix}reviews"
         self.actions_table = f"{prefix}actions"
+        self.tables: tuple[str, ...] = (self.reviews_table, self.actions_table)
         self.name = self.reviews_table.removeprefix("rm_")
         self.fold = Fold(tracker)
 
@@ -59,6 +61,12 @@ class Reviews:
             "review_id TEXT NOT NULL, action_id TEXT NOT NULL, partnership TEXT NOT NULL, "
             "owner_agency TEXT NOT NULL, agreed_on TEXT NOT NULL, due_on TEXT NOT NULL, "
             "completed_on TEXT, PRIMARY KEY (review_id, action_id))"
+        )
+
+    def index(self, c: Cursor) -> None:
+        c.execute(
+            f"CREATE INDEX IF NOT EXISTS {self.actions_table}_due ON {self.actions_table} "
+            "(partnership, due_on)"
         )
 
     def drop(self, c: Cursor) -> None:

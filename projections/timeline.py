@@ -71,7 +71,9 @@ class Timeline:
     version = 1
 
     def __init__(self, prefix: str = "rm_") -> None:
+        self.base = "timeline"
         self.table = f"{prefix}timeline"
+        self.tables: tuple[str, ...] = (self.table,)
         self.name = self.table.removeprefix("rm_")
 
     def create(self, c: Cursor) -> None:
@@ -82,6 +84,8 @@ class Timeline:
             "actor_id TEXT NOT NULL, role TEXT NOT NULL, agency TEXT NOT NULL, "
             "request_id TEXT NOT NULL, hash TEXT NOT NULL, summary TEXT NOT NULL)"
         )
+
+    def index(self, c: Cursor) -> None:
         c.execute(
             f"CREATE INDEX IF NOT EXISTS {self.table}_stream ON {self.table} (stream_id, version)"
         )

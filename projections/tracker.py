@@ -80,7 +80,9 @@ class CaseTracker:
     version = 1
 
     def __init__(self, tracker: TrackerApp, prefix: str = "rm_") -> None:
+        self.base = "tracker"
         self.table = f"{prefix}tracker"
+        self.tables: tuple[str, ...] = (self.table,)
         self.name = self.table.removeprefix("rm_")
         self.app = tracker
         self.fold = Fold(tracker)
@@ -96,6 +98,8 @@ class CaseTracker:
             "review_type TEXT, next_clock TEXT, next_due_on TEXT, open_dues TEXT NOT NULL, "
             "last_activity TEXT NOT NULL, version INTEGER NOT NULL)"
         )
+
+    def index(self, c: Cursor) -> None:
         c.execute(
             f"CREATE INDEX IF NOT EXISTS {self.table}_partnership ON {self.table} "
             "(partnership, received_on)"

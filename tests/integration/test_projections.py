@@ -90,20 +90,59 @@ def test_a_projection_killed_mid_batch_resumes_and_ends_identical_to_a_clean_bui
         assert len(Timeline().rows(c)) == 24
 
 
-def test_a_changed_projection_version_rebuilds_it_from_zero(
+def test_a_changed_projection_version_rebuilds_itself_and_readers_never_see_it_half_built(
     tracker: Tracker, clock: FakeClock, read_store: ReadStore
 ) -> None:
     walk_to_panel_response(tracker, clock)
     projector(tracker, read_store).catch_up()
+    seen_while_building: list[int] = []
 
     class TimelineV2(Timeline):
         version = 2
 
-    again = projector(tracker, read_store, TimelineV2())
-    assert again.positions() == {"timeline": 0}
-    again.catch_up()
+        def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
+            c.execute("SELECT COUNT(*) FROM rm_timeline")  # what a reader sees meanwhile
+            seen_while_building.append(int(c.fetchone()[0]))
+            super().apply(c, batch)
+
+    again = Projector(tracker, read_store, [TimelineV2()], factory=lambda p: [TimelineV2(p)])
+    again.setup()
+
+    end = tracker.recorder.max_notification_id()
+    assert again.positions() == {"timeline": end}
+    assert seen_while_building
+    assert set(seen_while_building) == {24}
     with read_store.transaction() as c:
         assert len(TimelineV2().rows(c)) == 24
+        c.execute("SELECT version FROM rm_tracking WHERE name = 'timeline'")
+        assert int(c.fetchone()[0]) == 2
+        c.execute("SELECT COUNT(*) FROM rm_tracking WHERE name = 'next_timeline'")
+        assert int(c.fetchone()[0]) == 0
+
+
+def test_rebuild_all_replaces_every_model_with_an_identical_one(
+    tracker: Tracker, read_store: ReadStore
+) -> None:
+    generate(tracker, 30, seed=5, batch=5)
+    p = Projector(
+        tracker, read_store, read_models(tracker), factory=lambda x: read_models(tracker, x)
+    )
+    p.setup()
+    p.catch_up(batch_size=50)
+    with read_store.transaction() as c:
+        before = {
+            t: table_rows(c, f"rm_{t}")
+            for t in ("timeline", "tracker", "deadlines", "reviews", "actions")
+        }
+
+    for model in p.models:
+        p.rebuild(model.base, batch_size=77)
+
+    with read_store.transaction() as c:
+        after = {t: table_rows(c, f"rm_{t}") for t in before}
+    assert after == before
+    p.catch_up()  # and it follows on from where the rebuild ended
+    assert set(p.lag().values()) == {0}
 
 
 def test_a_read_can_wait_for_its_own_write(
