@@ -15,7 +15,9 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from tqdm import tqdm
@@ -239,6 +241,66 @@ API documentation: http://127.0.0.1:{port}/docs
 """)
 
 
+def _projector(args: argparse.Namespace) -> tuple[Tracker, Any]:
+    # the projector composes the read side, so (like serve) it reaches into projections/
+    from projections import read_models
+    from projections.engine import Projector
+    from projections.store import ReadStore
+
+    app = _tracker(args)
+    store = ReadStore(app.settings)
+    factory = partial(read_models, app)
+    return app, Projector(app, store, factory("rm_"), factory=factory)
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    """Build and follow the read models; one leader per database, others stand by."""
+    app, projector = _projector(args)
+    announced = False
+    while not projector.store.try_lead("projector"):
+        if not announced:
+            print("standing by: another projector is leading", flush=True)
+            announced = True
+        time.sleep(args.poll)
+    print("leading: projecting the read models", flush=True)
+    end = app.recorder.max_notification_id() or 0
+    with tqdm(total=end, unit="event", disable=args.quiet or None) as bar:
+        projector.setup(progress=bar.update)
+        projector.catch_up(batch_size=args.batch, progress=bar.update)
+    print(f"caught up at position {end}", flush=True)
+    if not args.once:  # until stopped (Ctrl-C, SIGTERM): each batch commits or not at all
+        projector.follow(lambda: False, batch_size=args.batch, poll=args.poll)
+    projector.store.close()
+    app.close()
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    """Replay the log into fresh tables and swap them in (readers never see half a model)."""
+    app, projector = _projector(args)
+    if not projector.store.try_lead("projector"):
+        print(
+            "refused: a projector is running; stop it first (it rebuilds changed models "
+            "itself on start)",
+            file=sys.stderr,
+        )
+        return 2
+    projector.setup()
+    names = [m.base for m in projector.models]
+    chosen = names if args.all else [args.name]
+    if not args.all and args.name not in names:
+        print(f"refused: no read model {args.name!r} (have: {', '.join(names)})", file=sys.stderr)
+        return 2
+    end = app.recorder.max_notification_id() or 0
+    for name in chosen:
+        with tqdm(total=end, unit="event", desc=name, disable=args.quiet or None) as bar:
+            projector.rebuild(name, progress=bar.update)
+    print(f"rebuilt {', '.join(chosen)} up to position {end}")
+    projector.store.close()
+    app.close()
+    return 0
+
+
 def cmd_keygen(_: argparse.Namespace) -> int:
     print(base64.b64encode(os.urandom(32)).decode())
     return 0
@@ -280,6 +342,17 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=None)
     sv.add_argument("--workers", type=int, default=None)
     sv.set_defaults(func=cmd_serve)
+
+    pr = add("project", "build the read models, then follow the log (one leader per database)")
+    pr.add_argument("--once", action="store_true", help="catch up and exit")
+    pr.add_argument("--batch", type=int, default=1000, help="events per transaction")
+    pr.add_argument("--poll", type=float, default=0.5, help="seconds between polls")
+    pr.set_defaults(func=cmd_project)
+
+    rb = add("rebuild", "replay read models from zero into fresh tables and swap them in")
+    rb.add_argument("name", nargs="?", help="timeline, tracker, deadlines or reviews")
+    rb.add_argument("--all", action="store_true")
+    rb.set_defaults(func=cmd_rebuild)
 
     keys = sub.add_parser("keys", help="create, list and revoke API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)

@@ -175,6 +175,21 @@ class Projector:
             if progress:
                 progress(n)
 
+    def follow(
+        self,
+        stop: Callable[[], bool],
+        *,
+        batch_size: int = 1000,
+        poll: float = 0.5,
+        progress: Callable[[int], object] | None = None,
+    ) -> None:
+        """Keep the models caught up until ``stop()``: woken by the event store's NOTIFY on
+        PostgreSQL, polling every ``poll`` seconds on SQLite (and as a fallback)."""
+        channel = getattr(self.tracker.recorder, "channel_name", "")
+        while not stop():
+            if self.catch_up(batch_size, progress) == 0:
+                self.store.wait_for_events(channel, poll)
+
     def lag(self) -> dict[str, int]:
         """How many log positions each model is behind the log's end."""
         end = self.tracker.recorder.max_notification_id() or 0

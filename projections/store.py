@@ -7,6 +7,7 @@ use ``?`` placeholders (rewritten to ``%s`` for psycopg) and portable types.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -51,24 +52,29 @@ class ReadStore:
         self.is_postgres = settings.database is Database.POSTGRES
         self._sqlite: sqlite3.Connection | None = None
         self._pg: psycopg.Connection[Any] | None = None
+        self._lock_conn: psycopg.Connection[Any] | None = None
+        self._listen_conn: psycopg.Connection[Any] | None = None
+
+    def _pg_connection(self) -> psycopg.Connection[Any]:
+        s = self.settings
+        conn = psycopg.connect(
+            host=s.postgres_host,
+            port=s.postgres_port,
+            user=s.postgres_user,
+            password=s.postgres_password.get_secret_value() or None,
+            dbname=s.postgres_dbname,
+            autocommit=True,  # transactions are explicit: see transaction()
+        )
+        if s.postgres_schema:
+            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(s.postgres_schema)))
+        return conn
 
     def _connect(self) -> None:
-        s = self.settings
         if self.is_postgres:
-            self._pg = psycopg.connect(
-                host=s.postgres_host,
-                port=s.postgres_port,
-                user=s.postgres_user,
-                password=s.postgres_password.get_secret_value() or None,
-                dbname=s.postgres_dbname,
-                autocommit=True,  # transactions are explicit: see transaction()
-            )
-            if s.postgres_schema:
-                self._pg.execute(
-                    sql.SQL("SET search_path TO {}").format(sql.Identifier(s.postgres_schema))
-                )
+            self._pg = self._pg_connection()
         else:
-            self._sqlite = sqlite3.connect(str(s.sqlite_path), timeout=30, isolation_level=None)
+            path = str(self.settings.sqlite_path)
+            self._sqlite = sqlite3.connect(path, timeout=30, isolation_level=None)
             self._sqlite.execute("PRAGMA journal_mode=WAL")
 
     @contextmanager
@@ -90,7 +96,37 @@ class ReadStore:
             raise
         cursor.execute("COMMIT")
 
+    # --- leadership and wake-ups (dedicated connections, held for the process's life) ----
+
+    def try_lead(self, name: str) -> bool:
+        """Become the one writer of ``name``: a PostgreSQL session advisory lock, released
+        when this process's connection closes (or the process dies). SQLite is embedded:
+        one process, always the leader."""
+        if not self.is_postgres:
+            return True
+        if self._lock_conn is None:
+            self._lock_conn = self._pg_connection()
+        row = self._lock_conn.execute(
+            "SELECT pg_try_advisory_lock(hashtext(%s))", (f"tracker:{name}",)
+        ).fetchone()
+        return bool(row and row[0])
+
+    def wait_for_events(self, channel: str, timeout: float) -> None:
+        """Sleep until the event store notifies ``channel`` (PostgreSQL) or ``timeout``."""
+        if not self.is_postgres:
+            time.sleep(timeout)
+            return
+        if self._listen_conn is None:
+            self._listen_conn = self._pg_connection()
+            self._listen_conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+        for _ in self._listen_conn.notifies(timeout=timeout, stop_after=1):
+            pass
+
     def close(self) -> None:
+        for conn in (self._lock_conn, self._listen_conn):
+            if conn is not None:
+                conn.close()
+        self._lock_conn = self._listen_conn = None
         if self._pg is not None:
             self._pg.close()
             self._pg = None
