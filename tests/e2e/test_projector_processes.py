@@ -1,0 +1,78 @@
+"""Projector processes: on PostgreSQL one leads, the other stands by and takes over."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from application.app import Tracker
+from application.generate import generate
+from application.settings import Settings
+from projections import read_models
+from projections.engine import Projector
+from projections.store import ReadStore
+
+pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("backend", ["postgres"], indirect=True)]
+
+
+def start(store: dict[str, Any], log: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update({f"TRACKER_{k.upper()}": str(v) for k, v in store.items()})
+    return subprocess.Popen(
+        [sys.executable, "-m", "application.cli", "project", "--quiet", "--poll", "0.1"],
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def eventually(check: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def test_one_projector_leads_and_the_other_takes_over_when_it_dies(
+    store: dict[str, Any], make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    tracker = Tracker(make_settings())
+    generate(tracker, 20, seed=1)
+    logs = [tmp_path / "a.log", tmp_path / "b.log"]
+    procs = [start(store, logs[0])]
+    eventually(lambda: "leading" in logs[0].read_text(), "the first projector to lead")
+    procs.append(start(store, logs[1]))
+    eventually(lambda: "standing by" in logs[1].read_text(), "the second to stand by")
+
+    reader = Projector(tracker, ReadStore(tracker.settings), read_models(tracker))
+    end = tracker.recorder.max_notification_id() or 0
+    eventually(lambda: set(reader.positions().values()) == {end}, "the leader to catch up")
+
+    procs[0].send_signal(signal.SIGKILL)  # the leader dies mid-stream
+    procs[0].wait(timeout=30)
+    generate(tracker, 10, seed=2)
+    end = tracker.recorder.max_notification_id() or 0
+
+    eventually(lambda: "leading" in logs[1].read_text(), "the standby to take over")
+    eventually(lambda: set(reader.positions().values()) == {end}, "the new leader to catch up")
+    rebuilt = Projector(tracker, reader.store, read_models(tracker, "rm_re_"))
+    rebuilt.setup()
+    rebuilt.catch_up()
+    with reader.store.transaction() as c:
+        for table in ("timeline", "tracker", "deadlines"):
+            c.execute(f"SELECT COUNT(*) FROM rm_{table}")
+            live = int(c.fetchone()[0])
+            c.execute(f"SELECT COUNT(*) FROM rm_re_{table}")
+            assert live == int(c.fetchone()[0]), table
+    procs[1].terminate()
+    procs[1].wait(timeout=30)
+    reader.store.close()
+    tracker.close()
