@@ -19,6 +19,7 @@ from projections.timeline import Timeline
 from projections.tracker import CaseTracker
 from tests.support.clock import FakeClock
 from tests.support.people import CHILD_NAME, MOTHER_NAME, STAFF, ctx
+from tests.support.readmodels import TABLES, table_rows
 from tests.support.scenario import AGENCIES, refer, walk_to_panel_response
 
 
@@ -130,10 +131,7 @@ def test_rebuild_all_replaces_every_model_with_an_identical_one(
     p.setup()
     p.catch_up(batch_size=50)
     with read_store.transaction() as c:
-        before = {
-            t: table_rows(c, f"rm_{t}")
-            for t in ("timeline", "tracker", "deadlines", "reviews", "actions")
-        }
+        before = {t: table_rows(c, f"rm_{t}") for t in TABLES}
 
     for model in p.models:
         p.rebuild(model.base, batch_size=77)
@@ -259,11 +257,6 @@ def test_the_tracker_has_one_row_per_case_with_what_the_partnership_tracks(
     )
 
 
-def table_rows(c: Cursor, table: str) -> list[tuple[Any, ...]]:
-    c.execute(f"SELECT * FROM {table}")
-    return sorted((tuple(r) for r in c.fetchall()), key=repr)
-
-
 def test_live_and_rebuilt_read_models_are_identical_after_the_generated_data_set(
     tracker: Tracker, read_store: ReadStore
 ) -> None:
@@ -276,7 +269,7 @@ def test_live_and_rebuilt_read_models_are_identical_after_the_generated_data_set
     rebuilt.catch_up(batch_size=5000)
 
     with read_store.transaction() as c:
-        for table in ("timeline", "tracker", "deadlines", "reviews", "actions"):
+        for table in TABLES:
             rows = table_rows(c, f"rm_{table}")
             assert rows, table
             assert rows == table_rows(c, f"rm_re_{table}"), table
