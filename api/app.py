@@ -8,9 +8,12 @@ api.app:create_app`` (or ``tracker serve``) runs it.
 from __future__ import annotations
 
 import json
+import logging
 import re
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from uuid import uuid4
 
 from fastapi import FastAPI, Request
@@ -22,6 +25,8 @@ from api.deps import BadHeaderError, KeyCache
 from api.routes import commands, reads
 from application.app import Tracker
 from application.settings import Settings
+
+log = logging.getLogger("tracker.api")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -137,6 +142,47 @@ async def _problem(
     await send({"type": "http.response.body", "body": body})
 
 
+class InProcessProjector:
+    """The read models kept current by a thread of the API process (the embedded default,
+    where there is no separate `tracker project`)."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="projector", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        # composes the read side for this process (as `tracker project` does for its own)
+        from projections import read_models
+        from projections.engine import Projector
+        from projections.store import ReadStore
+
+        store = ReadStore(self.tracker.settings)
+        factory = partial(read_models, self.tracker)
+        projector = Projector(self.tracker, store, factory("rm_"), factory=factory)
+        try:
+            while not self._stop.is_set():
+                try:
+                    projector.setup()
+                    projector.follow(self._stop.is_set, poll=0.2)
+                except Exception:
+                    log.exception("projector failed; retrying in 5 s")
+                    self._stop.wait(5)
+        finally:
+            store.close()
+
+
 async def _bad_header(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BadHeaderError)
     return problems.problem(request, 400, exc.code, exc.message)
@@ -148,8 +194,14 @@ def create_app(settings: Settings | None = None, *, tracker: Tracker | None = No
     the_tracker = tracker or Tracker(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        follower = InProcessProjector(the_tracker) if settings.runs_projector_in_process else None
+        app.state.projector = follower
+        if follower is not None:
+            follower.start()
         yield
+        if follower is not None:
+            follower.stop()
         if owned:
             the_tracker.close()
 

@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         description="how long a verified key is trusted before it is looked up again "
         "(a revoked key stops working within this time)",
     )
+    projector_in_process: bool | None = Field(
+        None,
+        description="run the read-model projector inside the API process (default: yes on "
+        "the embedded SQLite store, no on PostgreSQL, where `tracker project` runs it)",
+    )
     aggregate_cache_size: int = Field(
         2000, ge=0, description="aggregates kept in memory between commands (0 disables the cache)"
     )
@@ -97,6 +102,12 @@ class Settings(BaseSettings):
             if not self.postgres_password.get_secret_value():
                 raise ValueError("production requires TRACKER_POSTGRES_PASSWORD")
         return self
+
+    @property
+    def runs_projector_in_process(self) -> bool:
+        if self.projector_in_process is None:
+            return self.database is Database.SQLITE
+        return self.projector_in_process
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the ``eventsourcing`` library reads to build its persistence."""

@@ -55,7 +55,8 @@ PRINCIPALS: dict[str, tuple[str, str, list[str]]] = {
 
 @pytest.fixture
 def api(make_settings: Callable[..., Settings]) -> Iterator[Api]:
-    settings = make_settings(api_key_cache_seconds=0)
+    # the in-process projector has its own test (test_api_read_models.py)
+    settings = make_settings(api_key_cache_seconds=0, projector_in_process=False)
     tracker = Tracker(settings)
     keys = {
         who: issue_key(tracker, principal_id=who, role=role, agency=agency, partnerships=parts)[0]
