@@ -5,16 +5,19 @@ from __future__ import annotations
 from application.app import Tracker
 from projections.deadlines import Deadlines
 from projections.engine import ReadModel
+from projections.fold import Fold
 from projections.reviews import Reviews
 from projections.timeline import Timeline
 from projections.tracker import CaseTracker
 
 
 def read_models(tracker: Tracker, prefix: str = "rm_") -> list[ReadModel]:
-    """Every read model, with its tables named ``<prefix><model>``."""
+    """Every read model, with its tables named ``<prefix><model>``; those that need each
+    case's state share one fold of the log."""
+    fold = Fold(tracker)
     return [
         Timeline(prefix),
-        CaseTracker(tracker, prefix),
-        Deadlines(tracker, prefix),
-        Reviews(tracker, prefix),
+        CaseTracker(tracker, prefix, fold),
+        Deadlines(tracker, prefix, fold),
+        Reviews(tracker, prefix, fold),
     ]

@@ -21,7 +21,7 @@ from domain.clocks import Clock, ClockStatus, case_clocks, review_clocks
 from domain.review import Review
 from projections.engine import Applied
 from projections.fold import Fold
-from projections.store import Cursor
+from projections.store import Cursor, delete_where_in, insert_rows
 
 COLUMNS = (
     "stream_id, reference, partnership, clock, subject, started_on, due_on, stopped_on, "
@@ -74,13 +74,13 @@ def _rows(stream: Any, clocks: list[Clock], paused_since: date | None) -> list[t
 class Deadlines:
     version = 1
 
-    def __init__(self, tracker: Tracker, prefix: str = "rm_") -> None:
+    def __init__(self, tracker: Tracker, prefix: str = "rm_", fold: Fold | None = None) -> None:
         self.base = "deadlines"
         self.table = f"{prefix}deadlines"
         self.tables: tuple[str, ...] = (self.table,)
         self.name = self.table.removeprefix("rm_")
         self.tracker = tracker
-        self.fold = Fold(tracker)
+        self.fold = fold or Fold(tracker)
 
     def create(self, c: Cursor) -> None:
         c.execute(
@@ -118,15 +118,8 @@ class Deadlines:
                 paused = state.deferrals[-1].deferred_on if state.is_deferred else None
                 clocks = review_clocks(state, date.min, t, self.tracker.calendar)
                 rows += _rows(state, clocks, paused)
-        c.executemany(
-            f"DELETE FROM {self.table} WHERE stream_id = ?",  # noqa: S608 - our table
-            [(str(s),) for s in touched],
-        )
-        if rows:
-            c.executemany(
-                f"INSERT INTO {self.table} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
-                rows,
-            )
+        delete_where_in(c, self.table, "stream_id", [str(s) for s in touched])
+        insert_rows(c, self.table, COLUMNS, rows)
 
     def query(
         self,

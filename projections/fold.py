@@ -17,6 +17,8 @@ from projections.engine import Applied
 
 
 class Fold:
+    """Shared by the models of one projector (each folds the same events once)."""
+
     def __init__(self, tracker: Tracker, maxsize: int = 50_000) -> None:
         self.tracker = tracker
         self.maxsize = maxsize
@@ -30,12 +32,21 @@ class Fold:
         touched: dict[UUID, Any] = {}
         for stream, events in streams.items():
             state = self._states.pop(stream, None)
-            if state is None or state.version != events[0].originator_version - 1:
+            if state is not None:
+                # models sharing this fold each pass the same events: apply them once
+                events = [e for e in events if e.originator_version > state.version]
+                if not events:
+                    self._states[stream] = touched[stream] = state
+                    continue
+            first = events[0].originator_version
+            if state is None and first == 1:
+                state = None  # the stream begins in this batch: fold it from its creation
+            elif state is None or state.version != first - 1:
                 # not followed from the start (a restart, or evicted): read it back
                 state = self.tracker.repository.get(stream, version=events[-1].originator_version)
-            else:
-                for e in events:
-                    state = e.mutate(state)
+                events = []
+            for e in events:
+                state = e.mutate(state)
             self._states[stream] = state
             touched[stream] = state
         while len(self._states) > self.maxsize:

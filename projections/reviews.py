@@ -13,7 +13,7 @@ from application.app import Tracker
 from domain.review import Review
 from projections.engine import Applied
 from projections.fold import Fold
-from projections.store import Cursor
+from projections.store import Cursor, delete_where_in, insert_rows
 
 REVIEW_COLUMNS = (
     "review_id, reference, partnership, review_type, case_ids, theme, commissioned_on, "
@@ -40,13 +40,13 @@ def _iso(d: date | None) -> str | None:
 class Reviews:
     version = 1
 
-    def __init__(self, tracker: Tracker, prefix: str = "rm_") -> None:
+    def __init__(self, tracker: Tracker, prefix: str = "rm_", fold: Fold | None = None) -> None:
         self.base = "reviews"
         self.reviews_table = f"{prefix}reviews"
         self.actions_table = f"{prefix}actions"
         self.tables: tuple[str, ...] = (self.reviews_table, self.actions_table)
         self.name = self.reviews_table.removeprefix("rm_")
-        self.fold = Fold(tracker)
+        self.fold = fold or Fold(tracker)
 
     def create(self, c: Cursor) -> None:
         c.execute(
@@ -80,12 +80,13 @@ class Reviews:
         reviews = [s for s in self.fold.advance(batch).values() if isinstance(s, Review)]
         if not reviews:
             return
-        ids = [(str(r.id),) for r in reviews]
-        c.executemany(f"DELETE FROM {self.actions_table} WHERE review_id = ?", ids)  # noqa: S608
-        c.executemany(f"DELETE FROM {self.reviews_table} WHERE review_id = ?", ids)  # noqa: S608
-        c.executemany(
-            f"INSERT INTO {self.reviews_table} ({REVIEW_COLUMNS}) "  # noqa: S608 - constant columns
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ids = [str(r.id) for r in reviews]
+        delete_where_in(c, self.actions_table, "review_id", ids)
+        delete_where_in(c, self.reviews_table, "review_id", ids)
+        insert_rows(
+            c,
+            self.reviews_table,
+            REVIEW_COLUMNS,
             [
                 (
                     str(r.id),
@@ -117,12 +118,7 @@ class Reviews:
             for r in reviews
             for a in r.actions.values()
         ]
-        if actions:
-            c.executemany(
-                f"INSERT INTO {self.actions_table} ({ACTION_COLUMNS}) "  # noqa: S608
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                actions,
-            )
+        insert_rows(c, self.actions_table, ACTION_COLUMNS, actions)
 
     def actions(
         self,

@@ -25,11 +25,35 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
 
+def insert_rows(c: Any, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Append rows fast: COPY on PostgreSQL, one prepared INSERT on SQLite."""
+    if not rows:
+        return
+    if isinstance(c, _PgCursor):
+        with c.raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(r)
+        return
+    marks = ", ".join("?" * len(rows[0]))
+    c.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def delete_where_in(c: Any, table: str, column: str, values: Sequence[Any]) -> None:
+    """Delete the rows whose ``column`` is one of ``values``, in one statement on PostgreSQL."""
+    if not values:
+        return
+    if isinstance(c, _PgCursor):
+        c.raw.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", (list(values),))  # noqa: S608
+        return
+    c.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(v,) for v in values])  # noqa: S608
+
+
 class _PgCursor:
     """psycopg with ``?`` placeholders, so statements are written once."""
 
     def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
         self._c = cursor
+        self.raw = cursor
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
         return self._c.execute(statement.replace("?", "%s"), params)

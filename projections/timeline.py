@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from projections.engine import Applied
-from projections.store import Cursor
+from projections.store import Cursor, insert_rows
 
 _WORDS = re.compile(r"(?<!^)(?=[A-Z])")
 # Fields whose values are plain facts, safe for a summary.
@@ -94,12 +94,7 @@ class Timeline:
         c.execute(f"DROP TABLE IF EXISTS {self.table}")
 
     def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
-        if batch:
-            c.executemany(
-                f"INSERT INTO {self.table} ({COLUMNS}) "  # noqa: S608 - our own table name
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [row(a) for a in batch],
-            )
+        insert_rows(c, self.table, COLUMNS, [row(a) for a in batch])
 
     def rows(self, c: Cursor, stream_id: str | None = None) -> list[tuple[Any, ...]]:
         """Timeline rows in log order, for one stream or all."""

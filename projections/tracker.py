@@ -17,19 +17,13 @@ from domain.clocks import ClockStatus, case_clocks
 from domain.review import Review
 from projections.engine import Applied
 from projections.fold import Fold
-from projections.store import Cursor
+from projections.store import Cursor, delete_where_in, insert_rows
 
 COLUMNS = (
     "case_id, reference, partnership, area, kind, stage, status, incident_kind, incident_on, "
     "looked_after, age_band, decision, received_on, decided_on, notified_on, submitted_on, "
     "recommendation, panel_concurs, review_type, next_clock, next_due_on, open_dues, "
     "last_activity, version"
-)
-_PLACEHOLDERS = ", ".join("?" * len(COLUMNS.split(", ")))
-_UPDATES = ", ".join(
-    f"{col} = excluded.{col}"
-    for col in COLUMNS.split(", ")
-    if col not in ("case_id", "review_type")
 )
 
 
@@ -79,13 +73,13 @@ def _iso(d: date | None) -> str | None:
 class CaseTracker:
     version = 1
 
-    def __init__(self, tracker: TrackerApp, prefix: str = "rm_") -> None:
+    def __init__(self, tracker: TrackerApp, prefix: str = "rm_", fold: Fold | None = None) -> None:
         self.base = "tracker"
         self.table = f"{prefix}tracker"
         self.tables: tuple[str, ...] = (self.table,)
         self.name = self.table.removeprefix("rm_")
         self.app = tracker
-        self.fold = Fold(tracker)
+        self.fold = fold or Fold(tracker)
 
     def create(self, c: Cursor) -> None:
         c.execute(
@@ -115,19 +109,31 @@ class CaseTracker:
         touched = self.fold.advance(batch)
         cases = [s for s in touched.values() if isinstance(s, Case)]
         if cases:
-            # an upsert that leaves review_type alone: reviews set it (below)
-            c.executemany(
-                f"INSERT INTO {self.table} ({COLUMNS}) VALUES ({_PLACEHOLDERS}) "  # noqa: S608
-                f"ON CONFLICT (case_id) DO UPDATE SET {_UPDATES}",
-                [self._row(s) for s in cases],
-            )
+            ids = [str(s.id) for s in cases]
+            review_types = self._review_types(c, ids)  # set by reviews: keep them
+            delete_where_in(c, self.table, "case_id", ids)
+            rows = [self._row(s, review_types.get(str(s.id))) for s in cases]
+            insert_rows(c, self.table, COLUMNS, rows)
         for review in (s for s in touched.values() if isinstance(s, Review)):
             c.executemany(
                 f"UPDATE {self.table} SET review_type = ? WHERE case_id = ?",  # noqa: S608
                 [(review.review_type, str(case_id)) for case_id in review.case_ids],
             )
 
-    def _row(self, case: Case) -> tuple[Any, ...]:
+    def _review_types(self, c: Cursor, ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            c.execute(
+                f"SELECT case_id, review_type FROM {self.table} "  # noqa: S608 - our table
+                f"WHERE review_type IS NOT NULL AND case_id IN ({marks})",
+                chunk,
+            )
+            found.update({str(k): str(v) for k, v in c.fetchall()})
+        return found
+
+    def _row(self, case: Case, review_type: str | None) -> tuple[Any, ...]:
         t = self.app.timescales(case.partnership)
         clocks = case_clocks(case, date.min, t, self.app.calendar)
         open_clocks = sorted(
@@ -155,7 +161,7 @@ class CaseTracker:
             _iso(case.submitted_on),
             case.rapid_review_recommendation,
             None if case.panel_concurs is None else int(case.panel_concurs),
-            None,
+            review_type,
             nxt.key if nxt else None,
             _iso(nxt.due_on) if nxt else None,
             ",".join(c.due_on.isoformat() for c in open_clocks),
