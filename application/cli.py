@@ -292,9 +292,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         print(f"refused: no read model {args.name!r} (have: {', '.join(names)})", file=sys.stderr)
         return 2
     end = app.recorder.max_notification_id() or 0
-    for name in chosen:
-        with tqdm(total=end, unit="event", desc=name, disable=args.quiet or None) as bar:
-            projector.rebuild(name, progress=bar.update)
+    with tqdm(total=end, unit="event", desc="rebuild", disable=args.quiet or None) as bar:
+        projector.rebuild(*chosen, progress=bar.update)
     print(f"rebuilt {', '.join(chosen)} up to position {end}")
     projector.store.close()
     app.close()

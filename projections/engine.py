@@ -87,42 +87,50 @@ class Projector:
                         "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, 0)",
                         (model.name, model.version),
                     )
-        for model in stale:
-            self.rebuild(model.base, progress=progress)
+        if stale:
+            self.rebuild(*(m.base for m in stale), progress=progress)
 
     def rebuild(
-        self, base: str, *, batch_size: int = 5000, progress: Callable[[int], object] | None = None
+        self,
+        *bases: str,
+        batch_size: int = 5000,
+        progress: Callable[[int], object] | None = None,
     ) -> None:
-        """Replay the log into fresh tables, then swap them in atomically."""
+        """Replay the log into fresh tables for ``bases`` (one pass for all of them), then
+        swap them in within one transaction."""
         if self.factory is None:
             raise RuntimeError("this projector was made without a model factory")
-        fresh = next(m for m in self.factory(NEXT) if m.base == base)
-        live = next(m for m in self.models if m.base == base)
+        made = {m.base: m for m in self.factory(NEXT)}
+        fresh = [made[b] for b in bases]
+        live = [next(m for m in self.models if m.base == b) for b in bases]
         with self.store.transaction() as c:
             c.execute(TRACKING_DDL)
-            fresh.drop(c)
-            fresh.create(c)  # no indexes while loading; they are built at the swap
-            c.execute("DELETE FROM rm_tracking WHERE name = ?", (fresh.name,))
-            c.execute(
-                "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, 0)",
-                (fresh.name, fresh.version),
-            )
-        Projector(self.tracker, self.store, [fresh]).catch_up(batch_size, progress)
+            for f in fresh:
+                f.drop(c)
+                f.create(c)  # no indexes while loading; they are built at the swap
+                c.execute("DELETE FROM rm_tracking WHERE name = ?", (f.name,))
+                c.execute(
+                    "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, 0)",
+                    (f.name, f.version),
+                )
+        Projector(self.tracker, self.store, fresh).catch_up(batch_size, progress)
         with self.store.transaction() as c:
-            c.execute("SELECT position FROM rm_tracking WHERE name = ?", (fresh.name,))
-            position = int(c.fetchone()[0])
-            live.drop(c)
-            for old, new in zip(fresh.tables, live.tables, strict=True):
-                c.execute(f"ALTER TABLE {old} RENAME TO {new}")
-            live.index(c)
-            c.execute("DELETE FROM rm_tracking WHERE name IN (?, ?)", (fresh.name, live.name))
-            c.execute(
-                "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, ?)",
-                (live.name, live.version, position),
-            )
-        forget = getattr(live, "forget", None)
-        if forget is not None:
-            forget()  # its in-memory states describe the tables just replaced
+            for f, old in zip(fresh, live, strict=True):
+                c.execute("SELECT position FROM rm_tracking WHERE name = ?", (f.name,))
+                position = int(c.fetchone()[0])
+                old.drop(c)
+                for new_table, table in zip(f.tables, old.tables, strict=True):
+                    c.execute(f"ALTER TABLE {new_table} RENAME TO {table}")
+                old.index(c)
+                c.execute("DELETE FROM rm_tracking WHERE name IN (?, ?)", (f.name, old.name))
+                c.execute(
+                    "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, ?)",
+                    (old.name, old.version, position),
+                )
+        for old in live:
+            forget = getattr(old, "forget", None)
+            if forget is not None:
+                forget()  # its in-memory states describe the tables just replaced
 
     def positions(self) -> dict[str, int]:
         with self.store.transaction() as c:

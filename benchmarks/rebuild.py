@@ -1,0 +1,84 @@
+"""Benchmark: rebuilding every read model from the log on PostgreSQL, in events per second.
+
+    .venv/bin/python -m benchmarks.rebuild --cases 48000      # about 1,000,000 events
+    .venv/bin/python -m benchmarks.rebuild --cases 2500       # about 53,000 events
+
+Generates the cases into a fresh database (``tracker_rebuild``), then times reading the log
+raw (no decoding) and ``rebuild --all`` (decode, fold, write all read models, swap), and
+prints both rates and their ratio. Keep the database with ``--keep`` to rerun only the
+rebuild with ``--reuse``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from functools import partial
+
+from application.app import Tracker
+from application.generate import generate
+from application.settings import Settings
+from projections import read_models
+from projections.engine import Projector
+from projections.store import ReadStore
+from tests.support.postgres import create_database, drop_database, postgres_params
+
+DB = "tracker_rebuild"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=2500)
+    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--reuse", action="store_true", help="keep the existing events")
+    parser.add_argument("--keep", action="store_true", help="leave the database afterwards")
+    args = parser.parse_args()
+    params = postgres_params() if args.reuse else create_database(DB)
+    settings = Settings(
+        _env_file=None,
+        database="postgres",
+        postgres_host=params["host"],
+        postgres_port=int(params["port"]),
+        postgres_user=params["user"],
+        postgres_dbname=DB,
+    )
+    tracker = Tracker(settings)
+    if not args.reuse:
+        started = time.perf_counter()
+        stats = generate(tracker, args.cases, seed=1, batch=20)
+        print(f"generated {stats.events:,} events in {time.perf_counter() - started:.0f}s")
+    end = tracker.recorder.max_notification_id() or 0
+
+    started = time.perf_counter()
+    position, rows = 0, 0
+    while True:
+        batch = tracker.recorder.select_notifications(start=position + 1, limit=args.batch)
+        if not batch:
+            break
+        rows += len(batch)
+        position = batch[-1].id
+    raw = rows / (time.perf_counter() - started)
+
+    store = ReadStore(settings)
+    factory = partial(read_models, tracker)
+    projector = Projector(tracker, store, factory("rm_"), factory=factory)
+    projector.setup()
+    started = time.perf_counter()
+    projector.rebuild(*(m.base for m in projector.models), batch_size=args.batch)
+    seconds = time.perf_counter() - started
+    rate = end / seconds
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"log: {end:,} notifications; raw read {raw:,.0f} rows/s")
+    print(f"rebuild --all: {seconds:.1f}s, {rate:,.0f} events/s ({rate / raw:.1%} of the raw read)")
+    store.close()
+    tracker.close()
+    if not args.keep:
+        drop_database(DB)
+
+
+if __name__ == "__main__":
+    main()
