@@ -89,3 +89,25 @@ def test_keygen_prints_a_key_the_settings_accept(store: dict[str, Any]) -> None:
     made = tracker_cli(store, "keygen")
     key = made.stdout.strip()
     assert Settings(_env_file=None, encryption_key=key).encryption_key.get_secret_value() == key
+
+
+def test_verify_reports_a_stream_whose_newest_events_were_removed(
+    store: dict[str, Any], make_settings: Callable[..., Settings]
+) -> None:
+    """The chain alone cannot show a cut-off tail; the timeline read model remembers it."""
+    app = Tracker(make_settings())
+    generate(app, 5, seed=1)
+    victim = next(r for r in verify_all(app) if r.events_checked >= 3)
+    app.close()
+    assert tracker_cli(store, "project", "--once", "--quiet").returncode == 0
+    app = Tracker(make_settings())
+    delete_event(app, victim.stream_id, victim.events_checked)  # the newest event
+    app.close()
+
+    verified = tracker_cli(store, "verify", "--quiet")
+
+    assert verified.returncode == 1
+    assert (
+        f"BROKEN {victim.stream_id}: the store ends at version {victim.events_checked - 1} "
+        f"but the timeline recorded version {victim.events_checked}"
+    ) in verified.stdout
