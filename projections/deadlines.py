@@ -20,7 +20,7 @@ from domain.case import Case
 from domain.clocks import Clock, ClockStatus, case_clocks, review_clocks
 from domain.review import Review
 from projections.engine import Applied
-from projections.fold import Fold
+from projections.fold import Fold, FoldedModel
 from projections.store import Cursor, delete_where_in, insert_rows
 
 COLUMNS = (
@@ -71,7 +71,7 @@ def _rows(stream: Any, clocks: list[Clock], paused_since: date | None) -> list[t
     return rows
 
 
-class Deadlines:
+class Deadlines(FoldedModel):
     version = 1
 
     def __init__(self, tracker: Tracker, prefix: str = "rm_", fold: Fold | None = None) -> None:
@@ -97,12 +97,6 @@ class Deadlines:
             f"CREATE INDEX IF NOT EXISTS {self.table}_open ON {self.table} "
             "(partnership, settled_status, due_on)"
         )
-
-    def drop(self, c: Cursor) -> None:
-        c.execute(f"DROP TABLE IF EXISTS {self.table}")
-
-    def forget(self) -> None:
-        self.fold.forget()
 
     def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
         touched = self.fold.advance(batch)

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from application.app import Tracker
 from projections.engine import Applied
+from projections.store import Cursor
 
 
 class Fold:
@@ -56,3 +57,17 @@ class Fold:
     def forget(self) -> None:
         """Drop everything: after a failed transaction the states may be ahead of it."""
         self._states.clear()
+
+
+class FoldedModel:
+    """What the read models that follow each case's state share: their fold and tables."""
+
+    fold: Fold
+    tables: tuple[str, ...]
+
+    def drop(self, c: Cursor) -> None:
+        for table in reversed(self.tables):
+            c.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def forget(self) -> None:
+        self.fold.forget()

@@ -12,7 +12,7 @@ from typing import Any
 from application.app import Tracker
 from domain.review import Review
 from projections.engine import Applied
-from projections.fold import Fold
+from projections.fold import Fold, FoldedModel
 from projections.store import Cursor, delete_where_in, insert_rows
 
 REVIEW_COLUMNS = (
@@ -37,7 +37,7 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-class Reviews:
+class Reviews(FoldedModel):
     version = 1
 
     def __init__(self, tracker: Tracker, prefix: str = "rm_", fold: Fold | None = None) -> None:
@@ -68,13 +68,6 @@ class Reviews:
             f"CREATE INDEX IF NOT EXISTS {self.actions_table}_due ON {self.actions_table} "
             "(partnership, due_on)"
         )
-
-    def drop(self, c: Cursor) -> None:
-        c.execute(f"DROP TABLE IF EXISTS {self.actions_table}")
-        c.execute(f"DROP TABLE IF EXISTS {self.reviews_table}")
-
-    def forget(self) -> None:
-        self.fold.forget()
 
     def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
         reviews = [s for s in self.fold.advance(batch).values() if isinstance(s, Review)]

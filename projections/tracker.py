@@ -16,7 +16,7 @@ from domain.case import Case
 from domain.clocks import ClockStatus, case_clocks
 from domain.review import Review
 from projections.engine import Applied
-from projections.fold import Fold
+from projections.fold import Fold, FoldedModel
 from projections.store import Cursor, delete_where_in, insert_rows
 
 COLUMNS = (
@@ -70,7 +70,7 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-class CaseTracker:
+class CaseTracker(FoldedModel):
     version = 1
 
     def __init__(self, tracker: TrackerApp, prefix: str = "rm_", fold: Fold | None = None) -> None:
@@ -98,12 +98,6 @@ class CaseTracker:
             f"CREATE INDEX IF NOT EXISTS {self.table}_partnership ON {self.table} "
             "(partnership, received_on)"
         )
-
-    def drop(self, c: Cursor) -> None:
-        c.execute(f"DROP TABLE IF EXISTS {self.table}")
-
-    def forget(self) -> None:
-        self.fold.forget()
 
     def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
         touched = self.fold.advance(batch)
