@@ -101,6 +101,37 @@ async def client(
                     errors.append(r.text)
 
 
+def probe(url: str, key: str, params: dict[str, str], seconds: float, lags: list[float]) -> None:
+    """Every 50 ms during the load: one command, then how long until every read model's
+    position in rm_tracking has reached the position it returned."""
+    import psycopg
+
+    headers = {"Authorization": f"Bearer {key}"}
+    until = time.perf_counter() + seconds - 1
+    with (
+        httpx.Client(base_url=url, headers=headers, timeout=30) as http,
+        psycopg.connect(
+            host=params["host"],
+            port=params["port"],
+            user=params["user"],
+            dbname=DB,
+            autocommit=True,
+        ) as db,
+    ):
+        time.sleep(2)  # let the projector catch up with the start
+        while time.perf_counter() < until:
+            r = http.post(f"{V1}/cases/serious-incidents", json=EXAMPLES["refer_serious_incident"])
+            returned = time.perf_counter()
+            position = r.json()["position"]
+            while time.perf_counter() - returned < 10:
+                row = db.execute("SELECT MIN(position) FROM rm_tracking").fetchone()
+                if row and row[0] is not None and row[0] >= position:
+                    lags.append(time.perf_counter() - returned)
+                    break
+                time.sleep(0.002)
+            time.sleep(0.05)
+
+
 class Counter(Aggregate):
     @event("Incremented")
     def increment(self) -> None:
@@ -144,6 +175,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--encrypt", action="store_true")
+    parser.add_argument(
+        "--projector",
+        action="store_true",
+        help="also run `tracker project` and measure how long a command takes to reach the "
+        "read models (live lag)",
+    )
     args = parser.parse_args()
 
     params = create_database(DB)
@@ -199,6 +236,16 @@ def main() -> None:
         env=env,
     )
     url = f"http://127.0.0.1:{port}"
+    projector = (
+        subprocess.Popen(
+            [sys.executable, "-m", "application.cli", "project", "--quiet", "--poll", "0.05"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        if args.projector
+        else None
+    )
+    lags: list[float] = []
     try:
         for _ in range(300):
             try:
@@ -217,10 +264,22 @@ def main() -> None:
             )
             return time.perf_counter() - started
 
+        prober = (
+            threading.Thread(target=probe, args=(url, key, params, args.seconds, lags))
+            if projector
+            else None
+        )
+        if prober:
+            prober.start()
         elapsed = asyncio.run(run())
+        if prober:
+            prober.join()
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if projector:
+            projector.terminate()
+            projector.wait(timeout=30)
     rate = len(latencies) / elapsed
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -234,6 +293,11 @@ def main() -> None:
     )
     if errors:
         print("first error:", errors[0][:300])
+    if lags:
+        print(
+            f"live lag (command returned -> read models at its position), {len(lags)} probes: "
+            f"p50 {pct(lags, 50):.1f} ms  p95 {pct(lags, 95):.1f} ms  p99 {pct(lags, 99):.1f} ms"
+        )
     bare = bare_save_rate(settings, args.clients, min(args.seconds, 15))
     print(f"bare eventsourcing saves/s (same database, {args.clients} threads): {bare:,.0f}")
     print(f"ratio commands/s : bare saves/s = {rate / bare:.2f}")
