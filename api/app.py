@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
 from api.deps import BadHeaderError, KeyCache
-from api.routes import commands, reads
+from api.routes import commands, read_models, reads
 from application.app import Tracker
 from application.settings import Settings
 
@@ -224,5 +224,6 @@ def create_app(settings: Settings | None = None, *, tracker: Tracker | None = No
     app.add_exception_handler(BadHeaderError, _bad_header)
     app.include_router(commands.router)
     app.include_router(reads.router)
+    app.include_router(read_models.router)
     app.add_middleware(RequestGuard, max_body=settings.api_max_body_bytes)
     return app

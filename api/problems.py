@@ -43,6 +43,7 @@ _TITLES = {
     413: "Request body too large",
     415: "Unsupported media type",
     422: "Unprocessable content",
+    503: "Service unavailable",
     500: "Internal server error",
 }
 
@@ -107,6 +108,8 @@ async def _application(request: Request, exc: Exception) -> JSONResponse:
             current_version=exc.current_version,
             headers={"ETag": f'"{exc.current_version}"'},
         )
+    if isinstance(exc, app_errors.ReadModelBehindError):
+        return problem(request, 503, exc.code, exc.message, headers={"Retry-After": "1"})
     status = {
         app_errors.NotFoundError: 404,
         app_errors.NotPermittedError: 403,

@@ -40,3 +40,9 @@ class ConcurrentWriteError(ApplicationError):
     """Other writers kept winning; the command was retried and gave up, recording nothing."""
 
     code = "concurrent_write"
+
+
+class ReadModelBehindError(ApplicationError):
+    """A read asked for a log position the read models have not reached in time."""
+
+    code = "read_model_behind"

@@ -133,15 +133,17 @@ class Projector:
                 forget()  # its in-memory states describe the tables just replaced
 
     def positions(self) -> dict[str, int]:
+        """Each model's position in the log (-1: never built here)."""
         with self.store.transaction() as c:
+            c.execute(TRACKING_DDL)  # a reader may come before any projector
             c.execute("SELECT name, position FROM rm_tracking")
             found = {str(name): int(pos) for name, pos in c.fetchall()}
-        return {m.name: found.get(m.name, 0) for m in self.models}
+        return {m.name: found.get(m.name, -1) for m in self.models}
 
     def run_once(self, batch_size: int = 1000) -> int:
         """Project the next batch of the log into every model behind; returns events read."""
         positions = self.positions()
-        start = min(positions.values(), default=0)
+        start = max(0, min(positions.values(), default=0))
         notifications = self.tracker.recorder.select_notifications(
             start=start + 1, limit=batch_size
         )
@@ -201,7 +203,7 @@ class Projector:
     def lag(self) -> dict[str, int]:
         """How many log positions each model is behind the log's end."""
         end = self.tracker.recorder.max_notification_id() or 0
-        return {name: end - pos for name, pos in self.positions().items()}
+        return {name: end - max(pos, 0) for name, pos in self.positions().items()}
 
     def wait(self, position: int, timeout: float) -> bool:
         """Block until every model has reached ``position`` (read-your-writes)."""

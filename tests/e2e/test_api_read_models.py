@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.routes import read_models as read_models_routes
 from application.app import Tracker
 from application.keys import issue_key
 from application.settings import Settings
@@ -49,4 +50,71 @@ def test_a_referral_posted_to_the_api_reaches_the_tracker_read_model(
         assert app.state.projector.alive
     assert not app.state.projector.alive  # stopped with the application
     store.close()
+    tracker.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_read_handed_a_commands_position_sees_that_write(
+    make_settings: Callable[..., Settings],
+) -> None:
+    settings = make_settings()
+    tracker = Tracker(settings)
+    keys = {
+        role: issue_key(tracker, principal_id=role, role=role, agency=agency, partnerships=["LEW"])[
+            0
+        ]
+        for role, agency in (("agency", "MASH"), ("partnership", ""), ("analyst", ""))
+    }
+    with TestClient(create_app(settings, tracker=tracker)) as client:
+        auth = {r: {"Authorization": f"Bearer {k}"} for r, k in keys.items()}
+        answer = client.post(
+            f"{V1}/cases/serious-incidents",
+            json=body("refer_serious_incident"),
+            headers=auth["agency"],
+        ).json()
+
+        read = client.get(
+            f"{V1}/tracker", params={"after": answer["position"]}, headers=auth["partnership"]
+        )
+        assert read.status_code == 200, read.text
+        assert [r["reference"] for r in read.json()] == [answer["reference"]]
+        by_header = client.get(
+            f"{V1}/deadlines",
+            headers={**auth["analyst"], "X-After-Position": str(answer["position"])},
+        )
+        assert by_header.status_code == 200
+        assert {d["clock"] for d in by_header.json()} == {
+            "partners_alerted",
+            "criteria_decision",
+            "panel_notification",
+        }
+        lag = client.get(f"{V1}/read-models", headers=auth["partnership"]).json()
+        assert set(lag) == {"timeline", "tracker", "deadlines", "reviews"}
+        assert client.get(f"{V1}/tracker", headers=auth["agency"]).status_code == 403
+        assert (
+            client.get(
+                f"{V1}/tracker", params={"partnership": "HIL"}, headers=auth["analyst"]
+            ).status_code
+            == 403
+        )
+    tracker.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_read_past_what_the_read_models_reached_answers_503_to_retry(
+    make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(read_models_routes, "READ_WAIT_SECONDS", 0.2)
+    settings = make_settings(projector_in_process=False)
+    tracker = Tracker(settings)
+    key = issue_key(tracker, principal_id="staff", role="partnership", partnerships=["LEW"])[0]
+    with TestClient(create_app(settings, tracker=tracker)) as client:
+        auth = {"Authorization": f"Bearer {key}"}
+        answer = client.post(
+            f"{V1}/cases/serious-incidents", json=body("refer_serious_incident"), headers=auth
+        ).json()
+        r = client.get(f"{V1}/tracker", params={"after": answer["position"]}, headers=auth)
+        assert r.status_code == 503
+        assert r.json()["code"] == "read_model_behind"
+        assert r.headers["Retry-After"] == "1"
     tracker.close()

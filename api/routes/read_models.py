@@ -1,0 +1,110 @@
+"""Reads over the read models: the tracker, the deadlines, and how far behind they are.
+
+Every read takes ``after`` (or the ``X-After-Position`` header): the log position a command
+returned. The read waits, up to ``READ_WAIT_SECONDS``, until every read model has reached
+it, so a client sees its own write; if they have not, it answers 503 ``read_model_behind``
+with ``Retry-After``.
+"""
+
+import threading
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+
+from api.deps import CurrentPrincipal, TrackerDep
+from api.routes.commands import ERRORS
+from application.app import Tracker
+from application.context import Principal
+from application.errors import NotPermittedError, ReadModelBehindError
+from domain.values import Role
+from projections import read_models
+from projections.deadlines import Deadline, Deadlines
+from projections.engine import Projector
+from projections.store import ReadStore
+from projections.tracker import CaseTracker, TrackerRow
+
+READ_WAIT_SECONDS = 5.0
+READERS = frozenset({Role.PARTNERSHIP, Role.PARTNER, Role.SCRUTINEER, Role.ANALYST})
+
+router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["read models"])
+_local = threading.local()
+
+
+def _projector(request: Request, tracker: Tracker) -> Projector:
+    """This thread's reader of the read models (a connection per server thread)."""
+    projector: Projector | None = getattr(_local, "projector", None)
+    if projector is None or projector.tracker is not tracker:
+        store = ReadStore(tracker.settings)
+        projector = Projector(tracker, store, read_models(tracker))
+        _local.projector = projector
+    return projector
+
+
+def _partnership(principal: Principal, partnership: str | None) -> str:
+    if principal.role not in READERS:
+        raise NotPermittedError(f"the {principal.role.value} role does not read the read models")
+    chosen = partnership or (principal.partnerships[0] if principal.partnerships else "")
+    if not principal.may_see(chosen):
+        raise NotPermittedError(f"not a reader of partnership {chosen!r}")
+    return chosen
+
+
+def _caught_up(projector: Projector, after: int | None) -> None:
+    if not projector.wait(after or 0, READ_WAIT_SECONDS):
+        raise ReadModelBehindError(
+            f"the read models have not reached position {after or 0} yet "
+            "(or are not built yet); retry shortly"
+        )
+
+
+After = Annotated[int | None, Query(ge=0, description="wait until the read models reach it")]
+AfterHeader = Annotated[int | None, Header(alias="X-After-Position", ge=0)]
+
+
+@router.get("/tracker", summary="The case tracker of a partnership, as of today")
+def tracker(
+    request: Request,
+    principal: CurrentPrincipal,
+    app: TrackerDep,
+    partnership: str | None = None,
+    after: After = None,
+    after_header: AfterHeader = None,
+) -> list[TrackerRow]:
+    chosen = _partnership(principal, partnership)
+    projector = _projector(request, app)
+    _caught_up(projector, after or after_header)
+    model = next(m for m in projector.models if isinstance(m, CaseTracker))
+    with projector.store.transaction() as c:
+        return model.query(c, app.today(), partnership=chosen)
+
+
+@router.get("/deadlines", summary="Every clock of a partnership's cases, with today's status")
+def deadlines(
+    request: Request,
+    principal: CurrentPrincipal,
+    app: TrackerDep,
+    partnership: str | None = None,
+    status: str | None = None,
+    after: After = None,
+    after_header: AfterHeader = None,
+) -> list[Deadline]:
+    chosen = _partnership(principal, partnership)
+    projector = _projector(request, app)
+    _caught_up(projector, after or after_header)
+    model = next(m for m in projector.models if isinstance(m, Deadlines))
+    with projector.store.transaction() as c:
+        rows = model.query(c, app.today(), app.calendar, partnership=chosen)
+    return [d for d in rows if status is None or d.status == status]
+
+
+@router.get("/read-models", summary="Each read model's position in the log and its lag")
+def positions(
+    request: Request, principal: CurrentPrincipal, app: TrackerDep
+) -> dict[str, dict[str, int]]:
+    _partnership(principal, None)
+    projector = _projector(request, app)
+    end = app.recorder.max_notification_id() or 0
+    return {
+        name: {"position": position, "lag": end - position}
+        for name, position in projector.positions().items()
+    }
