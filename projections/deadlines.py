@@ -21,7 +21,7 @@ from domain.clocks import Clock, ClockStatus, case_clocks, review_clocks
 from domain.review import Review
 from projections.engine import Applied
 from projections.fold import Fold, FoldedModel
-from projections.store import Cursor, delete_where_in, insert_rows
+from projections.store import Cursor, delete_where_in, insert_rows, iso
 
 COLUMNS = (
     "stream_id, reference, partnership, clock, subject, started_on, due_on, stopped_on, "
@@ -44,10 +44,6 @@ class Deadline:
     watch_only: bool
 
 
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
 def _rows(stream: Any, clocks: list[Clock], paused_since: date | None) -> list[tuple[Any, ...]]:
     rows = []
     for c in clocks:
@@ -61,11 +57,11 @@ def _rows(stream: Any, clocks: list[Clock], paused_since: date | None) -> list[t
                 c.subject,
                 c.started_on.isoformat(),
                 c.due_on.isoformat(),
-                _iso(c.stopped_on),
+                iso(c.stopped_on),
                 c.status.value if settled else None,
                 c.working_days_late if settled else 0,
                 1 if c.watch_only else 0,
-                _iso(paused_since) if c.name.value == "review_publication" else None,
+                iso(paused_since) if c.name.value == "review_publication" else None,
             )
         )
     return rows

@@ -41,6 +41,15 @@ class Applied:
 NEXT = "rm_next_"
 
 
+def _track(c: Cursor, model: ReadModel, position: int) -> None:
+    """Record that ``model`` (at its version) has reached ``position``."""
+    c.execute("DELETE FROM rm_tracking WHERE name = ?", (model.name,))
+    c.execute(
+        "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, ?)",
+        (model.name, model.version, position),
+    )
+
+
 class ReadModel(Protocol):
     name: str  # its row in rm_tracking
     base: str  # the model, whatever its tables' prefix
@@ -83,10 +92,7 @@ class Projector:
                 model.create(c)
                 model.index(c)
                 if row is None:
-                    c.execute(
-                        "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, 0)",
-                        (model.name, model.version),
-                    )
+                    _track(c, model, 0)
         if stale:
             self.rebuild(*(m.base for m in stale), progress=progress)
 
@@ -108,11 +114,7 @@ class Projector:
             for f in fresh:
                 f.drop(c)
                 f.create(c)  # no indexes while loading; they are built at the swap
-                c.execute("DELETE FROM rm_tracking WHERE name = ?", (f.name,))
-                c.execute(
-                    "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, 0)",
-                    (f.name, f.version),
-                )
+                _track(c, f, 0)
         Projector(self.tracker, self.store, fresh).catch_up(batch_size, progress)
         with self.store.transaction() as c:
             for f, old in zip(fresh, live, strict=True):
@@ -122,11 +124,8 @@ class Projector:
                 for new_table, table in zip(f.tables, old.tables, strict=True):
                     c.execute(f"ALTER TABLE {new_table} RENAME TO {table}")
                 old.index(c)
-                c.execute("DELETE FROM rm_tracking WHERE name IN (?, ?)", (f.name, old.name))
-                c.execute(
-                    "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, ?)",
-                    (old.name, old.version, position),
-                )
+                c.execute("DELETE FROM rm_tracking WHERE name = ?", (f.name,))
+                _track(c, old, position)
         for old in live:
             forget = getattr(old, "forget", None)
             if forget is not None:

@@ -13,7 +13,7 @@ from application.app import Tracker
 from domain.review import Review
 from projections.engine import Applied
 from projections.fold import Fold, FoldedModel
-from projections.store import Cursor, delete_where_in, insert_rows
+from projections.store import Cursor, delete_where_in, insert_rows, iso
 
 REVIEW_COLUMNS = (
     "review_id, reference, partnership, review_type, case_ids, theme, commissioned_on, "
@@ -31,10 +31,6 @@ class ActionRow:
     due_on: date
     completed_on: date | None
     status: str  # open, overdue, completed, completed_late
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 class Reviews(FoldedModel):
@@ -90,9 +86,9 @@ class Reviews(FoldedModel):
                     r.theme,
                     r.commissioned_on.isoformat(),
                     int(r.is_deferred),
-                    _iso(r.final_report_on),
-                    _iso(r.published_on),
-                    _iso(r.closed_on),
+                    iso(r.final_report_on),
+                    iso(r.published_on),
+                    iso(r.closed_on),
                     r.version,
                 )
                 for r in reviews
@@ -106,7 +102,7 @@ class Reviews(FoldedModel):
                 a.owner_agency,
                 a.agreed_on.isoformat(),
                 a.due_on.isoformat(),
-                _iso(a.completed_on),
+                iso(a.completed_on),
             )
             for r in reviews
             for a in r.actions.values()

@@ -10,12 +10,22 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any, Protocol
 
 import psycopg
 from psycopg import sql
 
 from application.settings import Database, Settings
+
+
+def iso(d: date | None) -> str | None:
+    """A date as read-model columns store it (ISO text: sortable, portable)."""
+    return d.isoformat() if d else None
+
+
+def from_iso(v: str | None) -> date | None:
+    return date.fromisoformat(v) if v else None
 
 
 class Cursor(Protocol):

@@ -17,7 +17,7 @@ from domain.clocks import ClockStatus, case_clocks
 from domain.review import Review
 from projections.engine import Applied
 from projections.fold import Fold, FoldedModel
-from projections.store import Cursor, delete_where_in, insert_rows
+from projections.store import Cursor, delete_where_in, from_iso, insert_rows, iso
 
 COLUMNS = (
     "case_id, reference, partnership, area, kind, stage, status, incident_kind, incident_on, "
@@ -64,10 +64,6 @@ class TrackerRow:
     overdue: int
     last_activity: str
     version: int
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 class CaseTracker(FoldedModel):
@@ -145,19 +141,19 @@ class CaseTracker(FoldedModel):
             case.stage,
             "closed" if case.is_closed else "open",
             incident.kind if incident else None,
-            _iso(incident.occurred_on) if incident else None,
+            iso(incident.occurred_on) if incident else None,
             1 if child and child.looked_after else 0,
             age_band(child.date_of_birth if child else None, case.received_on),
             case.decision,
             case.received_on.isoformat(),
-            _iso(case.decided_on),
-            _iso(case.notified_on),
-            _iso(case.submitted_on),
+            iso(case.decided_on),
+            iso(case.notified_on),
+            iso(case.submitted_on),
             case.rapid_review_recommendation,
             None if case.panel_concurs is None else int(case.panel_concurs),
             review_type,
             nxt.key if nxt else None,
-            _iso(nxt.due_on) if nxt else None,
+            iso(nxt.due_on) if nxt else None,
             ",".join(c.due_on.isoformat() for c in open_clocks),
             case.modified_on.isoformat(),
             case.version,
@@ -173,10 +169,6 @@ class CaseTracker(FoldedModel):
         return [_tracker_row(r, today) for r in c.fetchall()]
 
 
-def _d(v: str | None) -> date | None:
-    return date.fromisoformat(v) if v else None
-
-
 def _tracker_row(r: Sequence[Any], today: date) -> TrackerRow:
     values = dict(zip(COLUMNS.split(", "), r, strict=True))
     dues = [date.fromisoformat(d) for d in values.pop("open_dues").split(",") if d]
@@ -184,14 +176,14 @@ def _tracker_row(r: Sequence[Any], today: date) -> TrackerRow:
     return TrackerRow(
         **{
             **values,
-            "incident_on": _d(values["incident_on"]),
+            "incident_on": from_iso(values["incident_on"]),
             "looked_after": bool(values["looked_after"]),
             "received_on": date.fromisoformat(values["received_on"]),
-            "decided_on": _d(values["decided_on"]),
-            "notified_on": _d(values["notified_on"]),
-            "submitted_on": _d(values["submitted_on"]),
+            "decided_on": from_iso(values["decided_on"]),
+            "notified_on": from_iso(values["notified_on"]),
+            "submitted_on": from_iso(values["submitted_on"]),
             "panel_concurs": None if concurs is None else bool(concurs),
-            "next_due_on": _d(values["next_due_on"]),
+            "next_due_on": from_iso(values["next_due_on"]),
             "version": int(values["version"]),
         },
         overdue=sum(1 for d in dues if d < today),

@@ -9,7 +9,7 @@ with ``Retry-After``.
 import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query
 
 from api.deps import CurrentPrincipal, TrackerDep
 from api.routes.commands import ERRORS
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["read models"])
 _local = threading.local()
 
 
-def _projector(request: Request, tracker: Tracker) -> Projector:
+def _projector(tracker: Tracker) -> Projector:
     """This thread's reader of the read models (a connection per server thread)."""
     projector: Projector | None = getattr(_local, "projector", None)
     if projector is None or projector.tracker is not tracker:
@@ -49,12 +49,18 @@ def _partnership(principal: Principal, partnership: str | None) -> str:
     return chosen
 
 
-def _caught_up(projector: Projector, after: int | None) -> None:
+def _reader(
+    principal: Principal, app: Tracker, partnership: str | None, after: int | None
+) -> tuple[str, Projector]:
+    """The partnership read and a projector whose models have reached ``after``."""
+    chosen = _partnership(principal, partnership)
+    projector = _projector(app)
     if not projector.wait(after or 0, READ_WAIT_SECONDS):
         raise ReadModelBehindError(
             f"the read models have not reached position {after or 0} yet "
             "(or are not built yet); retry shortly"
         )
+    return chosen, projector
 
 
 After = Annotated[int | None, Query(ge=0, description="wait until the read models reach it")]
@@ -63,16 +69,13 @@ AfterHeader = Annotated[int | None, Header(alias="X-After-Position", ge=0)]
 
 @router.get("/tracker", summary="The case tracker of a partnership, as of today")
 def tracker(
-    request: Request,
     principal: CurrentPrincipal,
     app: TrackerDep,
     partnership: str | None = None,
     after: After = None,
     after_header: AfterHeader = None,
 ) -> list[TrackerRow]:
-    chosen = _partnership(principal, partnership)
-    projector = _projector(request, app)
-    _caught_up(projector, after or after_header)
+    chosen, projector = _reader(principal, app, partnership, after or after_header)
     model = next(m for m in projector.models if isinstance(m, CaseTracker))
     with projector.store.transaction() as c:
         return model.query(c, app.today(), partnership=chosen)
@@ -80,7 +83,6 @@ def tracker(
 
 @router.get("/deadlines", summary="Every clock of a partnership's cases, with today's status")
 def deadlines(
-    request: Request,
     principal: CurrentPrincipal,
     app: TrackerDep,
     partnership: str | None = None,
@@ -88,9 +90,7 @@ def deadlines(
     after: After = None,
     after_header: AfterHeader = None,
 ) -> list[Deadline]:
-    chosen = _partnership(principal, partnership)
-    projector = _projector(request, app)
-    _caught_up(projector, after or after_header)
+    chosen, projector = _reader(principal, app, partnership, after or after_header)
     model = next(m for m in projector.models if isinstance(m, Deadlines))
     with projector.store.transaction() as c:
         rows = model.query(c, app.today(), app.calendar, partnership=chosen)
@@ -98,11 +98,9 @@ def deadlines(
 
 
 @router.get("/read-models", summary="Each read model's position in the log and its lag")
-def positions(
-    request: Request, principal: CurrentPrincipal, app: TrackerDep
-) -> dict[str, dict[str, int]]:
+def positions(principal: CurrentPrincipal, app: TrackerDep) -> dict[str, dict[str, int]]:
     _partnership(principal, None)
-    projector = _projector(request, app)
+    projector = _projector(app)
     end = app.recorder.max_notification_id() or 0
     return {
         name: {"position": position, "lag": end - position}
