@@ -1,23 +1,45 @@
-"""Statistics: counts by stage, kind, recommendation and outcome; timeliness per clock;
+"""Statistics: counts by stage, kind, recommendation and decision; timeliness per clock;
 median working days to decision and to submission -- per partnership and period.
 
 Computed from the tracker and deadlines read models when asked, for the day asked (a clock
-still open past its due day counts as breached). Suppression of small counts for analysts
-belongs to the GraphQL surface, which knows who is asking.
+still open past its due day counts as breached), with the counting done by the database
+(``GROUP BY``): a year of a partnership's cases costs three statements, not a row each.
+A case belongs to the period in which it was received. Suppression of small counts for
+analysts belongs to the GraphQL surface, which knows who is asking.
 """
 
 from __future__ import annotations
 
 import statistics as stats
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
+from typing import Any
 
 from domain.calendar import WorkingDayCalendar
 from projections.deadlines import Deadlines
+from projections.queries import _Where, deadline_status_sql
 from projections.store import Cursor
-from projections.tracker import CaseTracker, TrackerRow
+from projections.tracker import CaseTracker
+
+
+class Period(StrEnum):
+    ALL = "all"
+    YEAR = "year"
+    QUARTER = "quarter"
+    MONTH = "month"
+
+
+_PERIOD_SQL = {
+    Period.ALL: "''",
+    Period.YEAR: "substr(t.received_on, 1, 4)",
+    Period.QUARTER: (
+        "substr(t.received_on, 1, 4) || '-Q' || "
+        "CAST((CAST(substr(t.received_on, 6, 2) AS INTEGER) + 2) / 3 AS TEXT)"
+    ),
+    Period.MONTH: "substr(t.received_on, 1, 7)",
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +52,10 @@ class Statistics:
     timeliness: dict[str, dict[str, int]] = field(default_factory=dict)
     median_working_days_to_decision: float | None = None
     median_working_days_to_submission: float | None = None
+    decisions_measured: int = 0  # how many cases each median is taken over
+    submissions_measured: int = 0
+    partnership: str | None = None  # the group, when grouped by partnership
+    period: str | None = None  # the group, when grouped by period (e.g. 2027, 2027-Q1)
 
 
 def compute(
@@ -44,41 +70,119 @@ def compute(
     received_to: date | None = None,
 ) -> Statistics:
     """Statistics of the cases received in [received_from, received_to] (inclusive)."""
-    rows = [
-        r
-        for r in tracker.query(c, today, partnership=partnership)
-        if (received_from is None or r.received_on >= received_from)
-        and (received_to is None or r.received_on <= received_to)
-    ]
-    in_scope = {r.case_id for r in rows}
-    timeliness: dict[str, Counter[str]] = {}
-    for d in deadlines.query(c, today, calendar, partnership=partnership):
-        if d.stream_id in in_scope:
-            timeliness.setdefault(d.clock, Counter())[d.status] += 1
-    return Statistics(
-        cases=len(rows),
-        by_stage=dict(Counter(r.stage for r in rows)),
-        by_kind=dict(Counter(r.kind for r in rows)),
-        by_recommendation=dict(Counter(r.recommendation for r in rows if r.recommendation)),
-        by_decision=dict(Counter(r.decision for r in rows if r.decision)),
-        timeliness={clock: dict(counts) for clock, counts in sorted(timeliness.items())},
-        median_working_days_to_decision=_median(
-            rows, calendar, lambda r: (r.received_on, r.decided_on)
-        ),
-        median_working_days_to_submission=_median(
-            rows, calendar, lambda r: (r.notified_on, r.submitted_on)
-        ),
+    found = grouped(
+        c,
+        tracker,
+        deadlines,
+        today,
+        calendar,
+        partnerships=[partnership] if partnership else None,
+        received_from=received_from,
+        received_to=received_to,
     )
+    return found[0] if found else Statistics(0, {}, {}, {}, {})
 
 
-def _median(
-    rows: list[TrackerRow],
+def grouped(
+    c: Cursor,
+    tracker: CaseTracker,
+    deadlines: Deadlines,
+    today: date,
     calendar: WorkingDayCalendar,
-    span: Callable[[TrackerRow], tuple[date | None, date | None]],
-) -> float | None:
-    days = [
-        calendar.working_days_between(start, end)
-        for start, end in (span(r) for r in rows)
-        if start is not None and end is not None
+    *,
+    partnerships: list[str] | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    by_partnership: bool = False,
+    period: Period = Period.ALL,
+) -> list[Statistics]:
+    """One ``Statistics`` per group (partnership and/or period), in key order; none when
+    no case is in scope."""
+    where = _Where()
+    if partnerships is not None:
+        where.any_of("t.partnership", partnerships)
+    where.between("t.received_on", received_from, received_to)
+    who = "t.partnership" if by_partnership else "''"
+    key = f"{who}, {_PERIOD_SQL[period]}"
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def group(p: str, q: str) -> dict[str, Any]:
+        return groups.setdefault(
+            (p, q),
+            {
+                "cases": 0,
+                "stage": Counter(),
+                "kind": Counter(),
+                "recommendation": Counter(),
+                "decision": Counter(),
+                "timeliness": {},
+                "to_decision": [],
+                "to_submission": [],
+            },
+        )
+
+    c.execute(
+        f"SELECT {key}, t.stage, t.kind, t.recommendation, t.decision, COUNT(*) "  # noqa: S608
+        f"FROM {tracker.table} t {where.sql()} GROUP BY 1, 2, 3, 4, 5, 6",
+        where.params,
+    )
+    for p, q, stage, kind, recommendation, decision, n in c.fetchall():
+        g = group(p, q)
+        g["cases"] += n
+        g["stage"][stage] += n
+        g["kind"][kind] += n
+        if recommendation:
+            g["recommendation"][recommendation] += n
+        if decision:
+            g["decision"][decision] += n
+    if not groups:
+        return []
+
+    status, status_params = deadline_status_sql(today)
+    c.execute(
+        f"SELECT {key}, d.clock, {status}, COUNT(*) FROM {deadlines.table} d "  # noqa: S608
+        f"JOIN {tracker.table} t ON t.case_id = d.stream_id {where.sql()} GROUP BY 1, 2, 3, 4",
+        [*status_params, *where.params],
+    )
+    for p, q, clock, state, n in c.fetchall():
+        counts = group(p, q)["timeliness"].setdefault(clock, Counter())
+        counts[state] += n
+
+    c.execute(
+        f"SELECT {key}, t.received_on, t.decided_on, t.notified_on, t.submitted_on "  # noqa: S608
+        f"FROM {tracker.table} t {where.sql()}"
+        f"{' AND' if where.clauses else ' WHERE'} "
+        "(t.decided_on IS NOT NULL OR t.submitted_on IS NOT NULL)",
+        where.params,
+    )
+    days = calendar.working_days_between
+    for p, q, received, decided, notified, submitted in c.fetchall():
+        g = group(p, q)
+        if decided:
+            g["to_decision"].append(days(date.fromisoformat(received), date.fromisoformat(decided)))
+        if notified and submitted:
+            g["to_submission"].append(
+                days(date.fromisoformat(notified), date.fromisoformat(submitted))
+            )
+
+    return [
+        Statistics(
+            cases=g["cases"],
+            by_stage=dict(g["stage"]),
+            by_kind=dict(g["kind"]),
+            by_recommendation=dict(g["recommendation"]),
+            by_decision=dict(g["decision"]),
+            timeliness={clock: dict(n) for clock, n in sorted(g["timeliness"].items())},
+            median_working_days_to_decision=_median(g["to_decision"]),
+            median_working_days_to_submission=_median(g["to_submission"]),
+            decisions_measured=len(g["to_decision"]),
+            submissions_measured=len(g["to_submission"]),
+            partnership=p if by_partnership else None,
+            period=q if period is not Period.ALL else None,
+        )
+        for (p, q), g in sorted(groups.items())
     ]
+
+
+def _median(days: list[int]) -> float | None:
     return float(stats.median(days)) if days else None

@@ -1,0 +1,213 @@
+"""The access log: who read whose personal data, when, through which request (DESIGN §6).
+
+Every read that returns personal data (names, dates of birth, addresses, NHS numbers, free
+text) by any role appends one row per case read: the principal, the case, the fields
+returned, the instant and the request id. The table is append-only: database triggers
+refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL), so a row, once written, stays.
+
+The rows live beside the events, in the same SQLite file or PostgreSQL schema, and are
+written through the event store's own connections. A read that cannot be logged is not
+answered: the caller writes the log entries before handing out the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore
+
+from application.context import Principal
+
+_COLUMNS = "at, principal_id, role, partnership, case_id, reference, fields, request_id, operation"
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One read of one case's personal data."""
+
+    at: datetime
+    principal_id: str
+    role: str
+    partnership: str
+    case_id: str
+    reference: str
+    fields: tuple[str, ...]
+    request_id: str
+    operation: str
+    id: int = 0  # given by the database
+
+
+def entry(
+    principal: Principal,
+    *,
+    at: datetime,
+    partnership: str,
+    case_id: str,
+    reference: str,
+    fields: Sequence[str],
+    request_id: str,
+    operation: str,
+) -> AccessEntry:
+    return AccessEntry(
+        at=at,
+        principal_id=principal.id,
+        role=principal.role.value,
+        partnership=partnership,
+        case_id=case_id,
+        reference=reference,
+        fields=tuple(sorted(set(fields))),
+        request_id=request_id,
+        operation=operation,
+    )
+
+
+_PG_DDL = """
+CREATE TABLE IF NOT EXISTS {t} (
+    id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL, principal_id TEXT NOT NULL,
+    role TEXT NOT NULL, partnership TEXT NOT NULL, case_id TEXT NOT NULL,
+    reference TEXT NOT NULL, fields TEXT NOT NULL, request_id TEXT NOT NULL,
+    operation TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS access_log_case ON {t} (case_id, id);
+CREATE OR REPLACE FUNCTION {s}.access_log_is_append_only() RETURNS trigger AS $$
+BEGIN RAISE EXCEPTION 'the access log is append-only'; END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS access_log_append_only ON {t};
+CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON {t}
+    FOR EACH ROW EXECUTE FUNCTION {s}.access_log_is_append_only();
+DROP TRIGGER IF EXISTS access_log_no_truncate ON {t};
+CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON {t}
+    FOR EACH STATEMENT EXECUTE FUNCTION {s}.access_log_is_append_only();
+"""
+
+_SQLITE_DDL = (
+    "CREATE TABLE IF NOT EXISTS access_log ("
+    "id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, principal_id TEXT NOT NULL, "
+    "role TEXT NOT NULL, partnership TEXT NOT NULL, case_id TEXT NOT NULL, "
+    "reference TEXT NOT NULL, fields TEXT NOT NULL, request_id TEXT NOT NULL, "
+    "operation TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS access_log_case ON access_log (case_id, id)",
+    "CREATE TRIGGER IF NOT EXISTS access_log_no_update BEFORE UPDATE ON access_log "
+    "BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS access_log_no_delete BEFORE DELETE ON access_log "
+    "BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END",
+)
+
+
+class AccessLog:
+    """Append and read the access log through the event store's datastore."""
+
+    def __init__(self, datastore: Any) -> None:
+        self.datastore = datastore
+        self.postgres = isinstance(datastore, PostgresDatastore)
+        if self.postgres:
+            schema = '"' + datastore.schema.replace('"', '""') + '"'
+            self.table = f"{schema}.access_log"
+            self._schema = schema
+        else:
+            self.table = "access_log"
+            self._schema = ""
+        self._ready = False
+
+    @contextmanager
+    def _cursor(self, *, commit: bool) -> Iterator[Any]:
+        with self.datastore.transaction(commit=commit) as c:
+            yield c
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("?", "%s") if self.postgres else statement
+
+    def setup(self) -> None:
+        if self._ready:
+            return
+        with self._cursor(commit=True) as c:
+            if self.postgres:
+                # one statement at a time: a concurrent first use may race on CREATE
+                c.execute("SELECT pg_advisory_xact_lock(hashtext('tracker:access_log'))")
+                for statement in _PG_DDL.format(t=self.table, s=self._schema).split(";\n"):
+                    if statement.strip():
+                        c.execute(statement)
+            else:
+                for statement in _SQLITE_DDL:
+                    c.execute(statement)
+        self._ready = True
+
+    def append(self, entries: Sequence[AccessEntry]) -> None:
+        """Write ``entries`` in one transaction (all of them, or none and an error)."""
+        if not entries:
+            return
+        self.setup()
+        rows = [
+            (
+                e.at if self.postgres else e.at.isoformat(timespec="microseconds"),
+                e.principal_id,
+                e.role,
+                e.partnership,
+                e.case_id,
+                e.reference,
+                ",".join(e.fields),
+                e.request_id,
+                e.operation,
+            )
+            for e in entries
+        ]
+        marks = ", ".join("?" * 9)
+        with self._cursor(commit=True) as c:
+            c.executemany(
+                self._sql(f"INSERT INTO {self.table} ({_COLUMNS}) VALUES ({marks})"),  # noqa: S608
+                rows,
+            )
+
+    def read(
+        self,
+        *,
+        partnerships: Sequence[str],
+        case_id: str | None = None,
+        principal_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after_id: int = 0,
+        limit: int = 100,
+    ) -> list[AccessEntry]:
+        """Entries of ``partnerships`` in the order written, after ``after_id``."""
+        self.setup()
+        if not partnerships:
+            return []
+        where = [f"partnership IN ({', '.join('?' * len(partnerships))})", "id > ?"]
+        params: list[Any] = [*partnerships, after_id]
+        for clause, value in (
+            ("case_id = ?", case_id),
+            ("principal_id = ?", principal_id),
+            ("at >= ?", since),
+            ("at < ?", until),
+        ):
+            if value is not None:
+                where.append(clause)
+                as_text = isinstance(value, datetime) and not self.postgres
+                params.append(value.isoformat(timespec="microseconds") if as_text else value)  # type: ignore[union-attr]
+        statement = (
+            f"SELECT id, {_COLUMNS} FROM {self.table} "  # noqa: S608 - our table, bound values
+            f"WHERE {' AND '.join(where)} ORDER BY id LIMIT ?"
+        )
+        with self._cursor(commit=False) as c:
+            c.execute(self._sql(statement), (*params, limit))
+            rows = c.fetchall()
+        return [self._entry(r) for r in rows]
+
+    def _entry(self, r: Any) -> AccessEntry:
+        values = list(r.values()) if isinstance(r, dict) else list(r)
+        id_, at, principal_id, role, partnership, case_id, reference, fields, rid, op = values
+        return AccessEntry(
+            at=at if isinstance(at, datetime) else datetime.fromisoformat(at),
+            principal_id=principal_id,
+            role=role,
+            partnership=partnership,
+            case_id=case_id,
+            reference=reference,
+            fields=tuple(f for f in str(fields).split(",") if f),
+            request_id=rid,
+            operation=op,
+            id=int(id_),
+        )
