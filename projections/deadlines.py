@@ -9,7 +9,7 @@ event arrives. A deferred review's publication clock keeps its pause open until 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -17,9 +17,8 @@ from typing import Any
 from application.app import Tracker
 from domain.calendar import WorkingDayCalendar
 from domain.case import Case
-from domain.clocks import Clock, ClockStatus, case_clocks, review_clocks
+from domain.clocks import Clock, ClockStatus
 from domain.review import Review
-from projections.engine import Applied
 from projections.fold import Fold, FoldedModel
 from projections.store import Cursor, delete_where_in, insert_rows, iso
 
@@ -94,21 +93,18 @@ class Deadlines(FoldedModel):
             "(partnership, settled_status, due_on)"
         )
 
-    def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
-        touched = self.fold.advance(batch)
-        if not touched:
-            return
+    def write(self, c: Cursor, states: Iterable[Any], *, replace: bool) -> None:
         rows: list[tuple[Any, ...]] = []
-        for state in touched.values():
-            t = self.tracker.timescales(state.partnership)
-            # date.min as "today": open clocks come out pending; read time decides breaches
+        ids: list[str] = []
+        for state in states:
+            ids.append(str(state.id))
             if isinstance(state, Case):
-                rows += _rows(state, case_clocks(state, date.min, t, self.tracker.calendar), None)
+                rows += _rows(state, self.fold.clocks(state), None)
             elif isinstance(state, Review):
                 paused = state.deferrals[-1].deferred_on if state.is_deferred else None
-                clocks = review_clocks(state, date.min, t, self.tracker.calendar)
-                rows += _rows(state, clocks, paused)
-        delete_where_in(c, self.table, "stream_id", [str(s) for s in touched])
+                rows += _rows(state, self.fold.clocks(state), paused)
+        if replace:
+            delete_where_in(c, self.table, "stream_id", ids)
         insert_rows(c, self.table, COLUMNS, rows)
 
     def query(

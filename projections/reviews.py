@@ -4,14 +4,13 @@ Whether an action is overdue is decided when read."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from application.app import Tracker
 from domain.review import Review
-from projections.engine import Applied
 from projections.fold import Fold, FoldedModel
 from projections.store import Cursor, delete_where_in, insert_rows, iso
 
@@ -65,13 +64,14 @@ class Reviews(FoldedModel):
             "(partnership, due_on)"
         )
 
-    def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
-        reviews = [s for s in self.fold.advance(batch).values() if isinstance(s, Review)]
+    def write(self, c: Cursor, states: Iterable[Any], *, replace: bool) -> None:
+        reviews = [s for s in states if isinstance(s, Review)]
         if not reviews:
             return
-        ids = [str(r.id) for r in reviews]
-        delete_where_in(c, self.actions_table, "review_id", ids)
-        delete_where_in(c, self.reviews_table, "review_id", ids)
+        if replace:
+            ids = [str(r.id) for r in reviews]
+            delete_where_in(c, self.actions_table, "review_id", ids)
+            delete_where_in(c, self.reviews_table, "review_id", ids)
         insert_rows(
             c,
             self.reviews_table,

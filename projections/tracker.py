@@ -6,16 +6,15 @@ overdue) is decided when read, from the due dates of the case's open clocks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from application.app import Tracker as TrackerApp
 from domain.case import Case
-from domain.clocks import ClockStatus, case_clocks
+from domain.clocks import ClockStatus
 from domain.review import Review
-from projections.engine import Applied
 from projections.fold import Fold, FoldedModel
 from projections.store import Cursor, delete_where_in, from_iso, insert_rows, iso
 
@@ -25,6 +24,9 @@ COLUMNS = (
     "recommendation, panel_concurs, review_type, next_clock, next_due_on, open_dues, "
     "last_activity, version"
 )
+# what the tracker table stores: the review type is looked up when read
+STORED = COLUMNS.replace("review_type, ", "")
+REVIEW_COLUMNS = "case_id, review_id, review_type, commissioned_on, commissioned_at"
 
 
 def age_band(born: date | None, on: date) -> str:
@@ -67,12 +69,17 @@ class TrackerRow:
 
 
 class CaseTracker(FoldedModel):
-    version = 1
+    """One row per case, and one row per case a review covers: a case's review type is that
+    of the most recently commissioned review covering it, decided when read. So a review's
+    events only ever write its own rows (no update across streams)."""
+
+    version = 2
 
     def __init__(self, tracker: TrackerApp, prefix: str = "rm_", fold: Fold | None = None) -> None:
         self.base = "tracker"
         self.table = f"{prefix}tracker"
-        self.tables: tuple[str, ...] = (self.table,)
+        self.reviews_table = f"{prefix}tracker_reviews"
+        self.tables: tuple[str, ...] = (self.table, self.reviews_table)
         self.name = self.table.removeprefix("rm_")
         self.app = tracker
         self.fold = fold or Fold(tracker)
@@ -85,8 +92,14 @@ class CaseTracker(FoldedModel):
             "incident_kind TEXT, incident_on TEXT, looked_after INTEGER NOT NULL, "
             "age_band TEXT NOT NULL, decision TEXT, received_on TEXT NOT NULL, decided_on TEXT, "
             "notified_on TEXT, submitted_on TEXT, recommendation TEXT, panel_concurs INTEGER, "
-            "review_type TEXT, next_clock TEXT, next_due_on TEXT, open_dues TEXT NOT NULL, "
+            "next_clock TEXT, next_due_on TEXT, open_dues TEXT NOT NULL, "
             "last_activity TEXT NOT NULL, version INTEGER NOT NULL)"
+        )
+        c.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.reviews_table} ("
+            "case_id TEXT NOT NULL, review_id TEXT NOT NULL, review_type TEXT NOT NULL, "
+            "commissioned_on TEXT NOT NULL, commissioned_at TEXT NOT NULL, "
+            "PRIMARY KEY (case_id, review_id))"
         )
 
     def index(self, c: Cursor) -> None:
@@ -94,40 +107,40 @@ class CaseTracker(FoldedModel):
             f"CREATE INDEX IF NOT EXISTS {self.table}_partnership ON {self.table} "
             "(partnership, received_on)"
         )
+        c.execute(
+            f"CREATE INDEX IF NOT EXISTS {self.reviews_table}_review ON {self.reviews_table} "
+            "(review_id)"
+        )
 
-    def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
-        touched = self.fold.advance(batch)
-        cases = [s for s in touched.values() if isinstance(s, Case)]
+    def write(self, c: Cursor, states: Iterable[Any], *, replace: bool) -> None:
+        cases: list[Case] = []
+        reviews: list[Review] = []
+        for s in states:
+            if isinstance(s, Case):
+                cases.append(s)
+            elif isinstance(s, Review):
+                reviews.append(s)
         if cases:
-            ids = [str(s.id) for s in cases]
-            review_types = self._review_types(c, ids)  # set by reviews: keep them
-            delete_where_in(c, self.table, "case_id", ids)
-            rows = [self._row(s, review_types.get(str(s.id))) for s in cases]
-            insert_rows(c, self.table, COLUMNS, rows)
-        for review in (s for s in touched.values() if isinstance(s, Review)):
-            c.executemany(
-                f"UPDATE {self.table} SET review_type = ? WHERE case_id = ?",  # noqa: S608
-                [(review.review_type, str(case_id)) for case_id in review.case_ids],
-            )
+            if replace:
+                delete_where_in(c, self.table, "case_id", [str(s.id) for s in cases])
+            insert_rows(c, self.table, STORED, [self._row(s) for s in cases])
+        if reviews:
+            if replace:
+                delete_where_in(c, self.reviews_table, "review_id", [str(r.id) for r in reviews])
+            rows = []
+            for r in reviews:
+                review_id, at = str(r.id), r.created_on.astimezone(UTC).isoformat()
+                on = r.commissioned_on.isoformat()
+                rows += [(str(i), review_id, r.review_type, on, at) for i in r.case_ids]
+            insert_rows(c, self.reviews_table, REVIEW_COLUMNS, rows)
 
-    def _review_types(self, c: Cursor, ids: list[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            c.execute(
-                f"SELECT case_id, review_type FROM {self.table} "  # noqa: S608 - our table
-                f"WHERE review_type IS NOT NULL AND case_id IN ({marks})",
-                chunk,
-            )
-            found.update({str(k): str(v) for k, v in c.fetchall()})
-        return found
-
-    def _row(self, case: Case, review_type: str | None) -> tuple[Any, ...]:
-        t = self.app.timescales(case.partnership)
-        clocks = case_clocks(case, date.min, t, self.app.calendar)
+    def _row(self, case: Case) -> tuple[Any, ...]:
         open_clocks = sorted(
-            (c for c in clocks if c.status is ClockStatus.PENDING and not c.watch_only),
+            (
+                c
+                for c in self.fold.clocks(case)
+                if c.status is ClockStatus.PENDING and not c.watch_only
+            ),
             key=lambda c: (c.due_on, c.key),
         )
         nxt = open_clocks[0] if open_clocks else None
@@ -151,7 +164,6 @@ class CaseTracker(FoldedModel):
             iso(case.submitted_on),
             case.rapid_review_recommendation,
             None if case.panel_concurs is None else int(case.panel_concurs),
-            review_type,
             nxt.key if nxt else None,
             iso(nxt.due_on) if nxt else None,
             ",".join(c.due_on.isoformat() for c in open_clocks),
@@ -161,9 +173,18 @@ class CaseTracker(FoldedModel):
 
     def query(self, c: Cursor, today: date, *, partnership: str | None = None) -> list[TrackerRow]:
         """The tracker as of ``today``, oldest referral first."""
-        clause, params = ("WHERE partnership = ?", (partnership,)) if partnership else ("", ())
+        clause, params = ("WHERE t.partnership = ?", (partnership,)) if partnership else ("", ())
+        review_type = (
+            f"(SELECT r.review_type FROM {self.reviews_table} r "  # noqa: S608 - our table
+            "WHERE r.case_id = t.case_id "
+            "ORDER BY r.commissioned_on DESC, r.commissioned_at DESC, r.review_id DESC LIMIT 1)"
+        )
+        columns = ", ".join(
+            review_type if name == "review_type" else f"t.{name}" for name in COLUMNS.split(", ")
+        )
         c.execute(
-            f"SELECT {COLUMNS} FROM {self.table} {clause} ORDER BY received_on, reference",  # noqa: S608
+            f"SELECT {columns} FROM {self.table} t {clause} "  # noqa: S608 - our tables
+            "ORDER BY t.received_on, t.reference",
             params,
         )
         return [_tracker_row(r, today) for r in c.fetchall()]

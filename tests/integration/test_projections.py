@@ -338,3 +338,65 @@ def test_statistics_count_cases_and_timeliness_for_the_day_asked(
     # notified Thu 31 Dec, submitted Tue 19 Jan: 12 working days
     assert result.median_working_days_to_submission == 12.0
     assert only_2027.cases == 1
+
+
+def test_a_cases_review_type_is_that_of_the_most_recently_commissioned_review_covering_it(
+    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+) -> None:
+    case_id = walk_to_panel_response(tracker, clock)
+    live = Projector(
+        tracker, read_store, read_models(tracker), factory=lambda x: read_models(tracker, x)
+    )
+    live.setup()
+    model = live.models[1]
+    assert isinstance(model, CaseTracker)
+
+    def review_type() -> str | None:
+        with read_store.transaction() as c:
+            rows = {r.case_id: r for r in model.query(c, date(2027, 3, 1))}
+        return rows[str(case_id)].review_type
+
+    clock.set_day(date(2027, 2, 10))
+    tracker.commission_review(
+        ctx(), partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[case_id]
+    )
+    live.catch_up()
+    assert review_type() == "local_cspr"
+    # recorded later and touched last, but commissioned earlier: it does not win
+    clock.set_day(date(2027, 2, 11))
+    earlier = tracker.commission_review(
+        ctx(),
+        partnership="LEW",
+        review_type="multi_agency_audit",
+        on=date(2027, 2, 3),
+        case_ids=[case_id],
+    ).id
+    tracker.agree_action(
+        ctx(),
+        earlier,
+        on=date(2027, 2, 11),
+        description="Act",
+        owner_agency="Police",
+        due_on=date(2027, 5, 1),
+    )
+    live.catch_up()
+    assert review_type() == "local_cspr"
+    # a review commissioned later wins
+    clock.set_day(date(2027, 2, 15))
+    tracker.commission_review(
+        ctx(),
+        partnership="LEW",
+        review_type="learning_review",
+        on=date(2027, 2, 15),
+        case_ids=[case_id],
+    )
+    live.catch_up(batch_size=1)
+    assert review_type() == "learning_review"
+    with read_store.transaction() as c:
+        before = {t: table_rows(c, f"rm_{t}") for t in TABLES}
+
+    live.rebuild(*(m.base for m in live.models))
+
+    assert review_type() == "learning_review"
+    with read_store.transaction() as c:
+        assert {t: table_rows(c, f"rm_{t}") for t in TABLES} == before

@@ -6,7 +6,7 @@ from typing import Any
 
 from projections.store import Cursor
 
-TABLES = ("timeline", "tracker", "deadlines", "reviews", "actions")
+TABLES = ("timeline", "tracker", "tracker_reviews", "deadlines", "reviews", "actions")
 
 
 def table_rows(c: Cursor, table: str) -> list[tuple[Any, ...]]:
