@@ -22,7 +22,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
 from api.deps import BadHeaderError, KeyCache
+from api.graph.router import graphql_router
 from api.routes import commands, read_models, reads
+from application.access import AccessLog
 from application.app import Tracker
 from application.settings import Settings
 
@@ -225,5 +227,7 @@ def create_app(settings: Settings | None = None, *, tracker: Tracker | None = No
     app.include_router(commands.router)
     app.include_router(reads.router)
     app.include_router(read_models.router)
+    app.state.access_log = AccessLog(the_tracker.datastore)
+    app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)
     app.add_middleware(RequestGuard, max_body=settings.api_max_body_bytes)
     return app

@@ -94,6 +94,11 @@ class Tracker(Application[UUID]):
 
     # ------------------------------------------------------------------ machinery
 
+    @property
+    def datastore(self) -> Any:
+        """The event store's connections (for tables kept beside the events)."""
+        return cast(Any, self.recorder).datastore
+
     def today(self) -> date:
         return self.clock().astimezone(LONDON).date()
 
@@ -960,6 +965,11 @@ class Tracker(Application[UUID]):
     def _clocks_of(self, case: Case, today: date | None = None) -> list[Clock]:
         when = today or self.today()
         return case_clocks(case, when, self.timescales(case.partnership), self.calendar)
+
+    def case(self, principal: Principal, case_id: UUID) -> Case:
+        """The case's current state, if ``principal``'s partnerships include it (reads only:
+        what a role may see of it is the surface's business)."""
+        return self._load(Case, case_id, principal)
 
     def case_view(self, principal: Principal, case_id: UUID) -> CaseView:
         """The case as the caller's role may see it (application/views.py)."""

@@ -1,0 +1,48 @@
+"""``/graphql`` on the FastAPI app: the same bearer keys and roles as REST, GraphiQL in the
+browser (the page itself needs no key; every query does)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Header, HTTPException, Request
+from strawberry.fastapi import GraphQLRouter
+
+from api.graph.context import GraphContext
+from api.graph.schema import schema
+
+
+async def _context(
+    request: Request,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    x_after_position: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> GraphContext:
+    tracker = request.app.state.tracker
+    principal = None
+    if authorization:
+        scheme, _, presented = authorization.partition(" ")
+        if scheme.lower() == "bearer" and presented.strip():
+            principal = request.app.state.key_cache.principal(tracker, presented.strip())
+        if principal is None:
+            raise HTTPException(
+                401,
+                "the API key is not valid (send Authorization: Bearer <api key>)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        request.state.principal_id = principal.id
+    after: int | None = None
+    if x_after_position is not None:
+        if not x_after_position.strip().isdigit():
+            raise HTTPException(400, "X-After-Position must be a log position (a number)")
+        after = int(x_after_position.strip())
+    return GraphContext(
+        tracker=tracker,
+        principal=principal,
+        request_id=str(getattr(request.state, "request_id", "")),
+        after_position=after,
+        access_log=request.app.state.access_log,
+    )
+
+
+def graphql_router() -> GraphQLRouter[GraphContext, None]:
+    return GraphQLRouter(schema, context_getter=_context, graphql_ide="graphiql")

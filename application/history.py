@@ -1,0 +1,161 @@
+"""The audit trail, read from the event store itself (not from a read model): every event of
+a case or review in order with its full payload and audit, and the aggregate replayed as it
+stood at any version or instant (DESIGN §6, §8).
+
+These are the scrutineer's tools: what they show is what is stored, decoded by the same
+mapper (and cipher) that wrote it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+
+from application.context import Principal
+from application.errors import NotFoundError, NotPermittedError
+from domain.values import Role
+
+# What every event carries besides what it says (shown as its own fields, not the payload).
+ENVELOPE = frozenset(
+    {"originator_id", "originator_version", "timestamp", "audit", "prev_hash", "hash"}
+)
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` as JSON: dates ISO, enums their value, dataclasses and mappings objects."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value.value if isinstance(value, Enum) else value
+    if isinstance(value, Enum):
+        return json_ready(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: json_ready(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_ready(v) for v in value]
+    return str(value)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    stream_id: UUID
+    version: int
+    event_type: str
+    recorded_at: datetime
+    effective_on: date
+    actor_id: str
+    role: str
+    agency: str
+    person: str
+    request_id: str
+    idempotency_key: str
+    source: str
+    prev_hash: str
+    hash: str
+    payload: dict[str, Any]
+
+
+def history_entry(event: Any) -> HistoryEntry:
+    a = event.audit
+    return HistoryEntry(
+        stream_id=event.originator_id,
+        version=event.originator_version,
+        event_type=type(event).__name__,
+        recorded_at=event.timestamp,
+        effective_on=event.effective_on,
+        actor_id=a.actor_id,
+        role=a.role,
+        agency=a.agency,
+        person=a.person,
+        request_id=a.request_id,
+        idempotency_key=a.idempotency_key,
+        source=a.source,
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+        payload={k: json_ready(v) for k, v in vars(event).items() if k not in ENVELOPE},
+    )
+
+
+def last_version(app: Application[UUID], stream_id: UUID) -> int:
+    """The stream's newest stored version (0: no such stream)."""
+    rows = app.recorder.select_events(stream_id, desc=True, limit=1)
+    return rows[0].originator_version if rows else 0
+
+
+def history(
+    app: Application[UUID], stream_id: UUID, *, after_version: int = 0, limit: int = 100
+) -> list[HistoryEntry]:
+    """Up to ``limit`` events of the stream after ``after_version``, oldest first."""
+    rows = app.recorder.select_events(stream_id, gt=after_version, limit=limit)
+    return [history_entry(app.mapper.to_domain_event(r)) for r in rows]
+
+
+def replay(
+    app: Application[UUID],
+    stream_id: UUID,
+    *,
+    version: int | None = None,
+    at: datetime | None = None,
+) -> Any:
+    """The aggregate as it stood at ``version`` (inclusive) or at the instant ``at`` (the
+    last event recorded at or before it); None when nothing had been recorded by then."""
+    rows = app.recorder.select_events(stream_id, lte=version)
+    state: Any = None
+    for row in rows:
+        event: Any = app.mapper.to_domain_event(row)
+        if at is not None and event.timestamp > at:
+            break
+        state = event.mutate(state)
+    return state
+
+
+# --- the scrutineer's reads, with their permission checks ------------------------------------
+
+FULL_READERS = frozenset({Role.PARTNERSHIP, Role.PARTNER, Role.SCRUTINEER})
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Which stream a history or replay is about: its partnership and reference."""
+
+    stream_id: UUID
+    partnership: str
+    reference: str
+    last_version: int
+
+
+def subject(app: Application[UUID], principal: Principal, stream_id: UUID) -> Subject:
+    """The stream, if ``principal`` may read its history; NotFound/NotPermitted otherwise.
+
+    The partnership comes from the stream's first event; a stream whose first event can no
+    longer be decoded (tampered) is reported as not found here -- the integrity check,
+    which authorises from the read models, still names the broken event."""
+    if principal.role not in FULL_READERS:
+        raise NotPermittedError(f"the {principal.role.value} role reads no case history")
+    first = app.recorder.select_events(stream_id, limit=1)
+    if not first:
+        raise NotFoundError(f"no case {stream_id}")
+    try:
+        created = app.mapper.to_domain_event(first[0])
+    except Exception as e:
+        raise NotFoundError(f"no readable case {stream_id}") from e
+    partnership = getattr(created, "partnership", None)
+    if not isinstance(partnership, str) or not principal.may_see(partnership):
+        raise NotFoundError(f"no case {stream_id}")
+    return Subject(
+        stream_id=stream_id,
+        partnership=partnership,
+        reference=str(getattr(created, "reference", "")),
+        last_version=last_version(app, stream_id),
+    )
