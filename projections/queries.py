@@ -199,7 +199,9 @@ def _case_where(f: CaseFilter, today: date) -> _Where:
     w.any_of("decision", f.decisions)
     w.any_of("recommendation", f.recommendations)
     w.any_of("review_type", f.review_types)
-    w.any_of("next_clock", f.next_clocks)
+    if f.next_clocks is not None:  # stored as the clock's key: "name" or "name:subject"
+        either = " OR ".join("next_clock = ? OR next_clock LIKE ?" for _ in f.next_clocks)
+        w.add(f"({either or '1 = 0'})", *(v for n in f.next_clocks for v in (n, f"{n}:%")))
     if f.looked_after is not None:
         w.add("looked_after = ?", int(f.looked_after))
     if f.overdue is True:  # the soonest open clock is past its due day
@@ -210,6 +212,19 @@ def _case_where(f: CaseFilter, today: date) -> _Where:
     w.between("incident_on", f.incident_from, f.incident_to)
     w.between("next_due_on", f.next_due_from, f.next_due_to)
     return w
+
+
+def tracker_source(model: CaseTracker) -> str:
+    """The tracker's rows with each case's review type: that of the most recently
+    commissioned review covering it (kept in the model's per-review table)."""
+    reviews = getattr(model, "reviews_table", None)
+    if reviews is None:
+        return model.table
+    latest = (
+        f"(SELECT r.review_type FROM {reviews} r WHERE r.case_id = t.case_id "  # noqa: S608
+        "ORDER BY r.commissioned_on DESC, r.commissioned_at DESC LIMIT 1)"
+    )
+    return f"(SELECT t.*, {latest} AS review_type FROM {model.table} t) AS tracker"  # noqa: S608
 
 
 def cases(
@@ -227,7 +242,7 @@ def cases(
     rows, cursors, total, more = _page(
         c,
         select=TRACKER_COLUMNS,
-        source=model.table,
+        source=tracker_source(model),
         where=_case_where(f, today),
         sort=_CASE_SORT[order],
         tiebreak="case_id",

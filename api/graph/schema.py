@@ -19,7 +19,6 @@ import anyio.to_thread
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
@@ -641,13 +640,16 @@ def _code(error: BaseException | None) -> str:
 
 
 class ErrorCodes(SchemaExtension):
-    """Every error says what kind it is in ``extensions.code`` (as REST problems do)."""
+    """Every error says what kind it is in ``extensions.code`` (as REST problems do), and an
+    unexpected one is masked: its message, SQL or stack never leave the server (it is
+    logged there)."""
 
     def on_operation(self) -> Any:
         yield
         result = self.execution_context.result
         if result is None or not result.errors:
             return
+        answered = []
         for error in result.errors:
             original = error.original_error
             if original is None:
@@ -655,13 +657,11 @@ class ErrorCodes(SchemaExtension):
             elif isinstance(original, PUBLIC_ERRORS):
                 code = _code(original)
             else:
+                error = GraphQLError("Unexpected error.", nodes=error.nodes, path=error.path)
                 code = "internal_error"
             error.extensions = {**(error.extensions or {}), "code": code}
-
-
-def _mask(error: GraphQLError) -> bool:
-    original = error.original_error
-    return original is not None and not isinstance(original, PUBLIC_ERRORS)
+            answered.append(error)
+        result.errors = answered
 
 
 class ThreadedSchema(strawberry.Schema):
@@ -728,7 +728,6 @@ def make_schema() -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         ErrorCodes,
-        lambda: MaskErrors(should_mask_error=_mask, error_message="Unexpected error."),
     ]
     return ThreadedSchema(query=Query, extensions=extensions)
 

@@ -383,6 +383,9 @@ class CaseNode:
     panel_concurs: bool | None
     review_type: str | None
     next_clock: ClockKind | None  # type: ignore[valid-type]
+    next_clock_subject: str | None = strawberry.field(
+        description="whose the next clock is: the agency (scoping) or action id"
+    )
     next_due_on: date | None
     overdue_count: int = strawberry.field(description="open clocks past their due day, today")
     last_activity: datetime
@@ -411,7 +414,8 @@ class CaseNode:
             recommendation=r.recommendation,
             panel_concurs=r.panel_concurs,
             review_type=r.review_type,
-            next_clock=ClockName(r.next_clock) if r.next_clock else None,
+            next_clock=ClockName(r.next_clock.split(":", 1)[0]) if r.next_clock else None,
+            next_clock_subject=r.next_clock.partition(":")[2] if r.next_clock else None,
             next_due_on=r.next_due_on,
             overdue_count=r.overdue,
             last_activity=datetime.fromisoformat(r.last_activity),

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 import uvicorn
-from gql import Client, gql
+from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXTransport
 
@@ -54,6 +54,22 @@ class Graph:
         """Bring every read model up to the end of the log."""
         self.projector.catch_up()
 
+    def project_later(self, delay: float) -> threading.Thread:
+        """Bring the read models up to date ``delay`` seconds from now, from another thread
+        (with its own connection), as a projector process would."""
+
+        def run() -> None:
+            time.sleep(delay)
+            store = ReadStore(self.settings)
+            try:
+                Projector(self.tracker, store, read_models(self.tracker)).catch_up()
+            finally:
+                store.close()
+
+        thread = threading.Thread(target=run, name="late-projector")
+        thread.start()
+        return thread
+
     def client(self, who: str) -> Client:
         transport = HTTPXTransport(
             url=f"{self.url}/graphql",
@@ -66,7 +82,7 @@ class Graph:
         """The data of a query that must succeed."""
         with self.client(who) as session:
             result: dict[str, Any] = session.execute(
-                gql(document), variable_values=variables or None
+                GraphQLRequest(document, variable_values=variables or None)
             )
         return result
 
@@ -74,7 +90,7 @@ class Graph:
         """The errors of a query that must fail."""
         try:
             with self.client(who) as session:
-                session.execute(gql(document), variable_values=variables or None)
+                session.execute(GraphQLRequest(document, variable_values=variables or None))
         except TransportQueryError as e:
             return list(e.errors or [])
         raise AssertionError("the query succeeded but was expected to fail")
