@@ -222,7 +222,7 @@ def tracker_source(model: CaseTracker) -> str:
         return model.table
     latest = (
         f"(SELECT r.review_type FROM {reviews} r WHERE r.case_id = t.case_id "  # noqa: S608
-        "ORDER BY r.commissioned_on DESC, r.commissioned_at DESC LIMIT 1)"
+        "ORDER BY r.commissioned_on DESC, r.commissioned_at DESC, r.review_id DESC LIMIT 1)"
     )
     return f"(SELECT t.*, {latest} AS review_type FROM {model.table} t) AS tracker"  # noqa: S608
 

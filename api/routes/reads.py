@@ -2,10 +2,11 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from api.deps import CurrentPrincipal, TrackerDep
 from api.routes.commands import ERRORS
+from application.access import AccessLog, entry
 from application.views import CaseView, ScopingView
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["reads"])
@@ -13,9 +14,30 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["reads"])
 
 @router.get("/cases/{case_id}", summary="A case, as the caller's role may see it")
 def get_case(
-    case_id: UUID, principal: CurrentPrincipal, tracker: TrackerDep, response: Response
+    case_id: UUID,
+    principal: CurrentPrincipal,
+    tracker: TrackerDep,
+    request: Request,
+    response: Response,
 ) -> CaseView:
     view = tracker.case_view(principal, case_id)
+    if view.referral is not None:  # personal data: logged before it is answered
+        log: AccessLog = request.app.state.access_log
+        read = [f for f in ("referral", "incident") if getattr(view, f) is not None]
+        log.append(
+            [
+                entry(
+                    principal,
+                    at=tracker.clock(),
+                    partnership=view.partnership,
+                    case_id=str(view.id),
+                    reference=view.reference,
+                    fields=read,
+                    request_id=request.state.request_id,
+                    operation="GET /api/v1/cases/{id}",
+                )
+            ]
+        )
     response.headers["ETag"] = f'"{view.version}"'
     return view
 

@@ -559,3 +559,20 @@ def test_the_committed_schema_file_is_the_schema_the_code_serves() -> None:
     assert committed.strip() == graph_schema.schema.as_str().strip(), (
         "schema.graphql is stale: run `python -m api.graph.schema > schema.graphql`"
     )
+
+
+def test_a_rest_read_of_a_case_with_personal_data_is_in_the_same_access_log(
+    graph: Graph, clock: FakeClock
+) -> None:
+    case_id = walked(graph, clock)
+    answer = httpx.get(
+        f"{graph.url}/api/v1/cases/{case_id}",
+        headers={"Authorization": f"Bearer {graph.keys['la']}", "X-Request-ID": "rest-1"},
+    )
+    assert answer.status_code == 200
+    assert answer.json()["referral"]["child"]["name"] == CHILD_NAME
+    log = [e["node"] for e in graph.query("scrutineer", ACCESS, id=case_id)["accessLog"]["edges"]]
+    assert [(e["principalId"], e["role"], e["fields"], e["requestId"]) for e in log] == [
+        ("la", "partner", ["incident", "referral"], "rest-1")
+    ]
+    assert log[0]["operation"] == "GET /api/v1/cases/{id}"
