@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from strawberry.fastapi import BaseContext
 
 from api.routes.read_models import READ_WAIT_SECONDS, READERS, _projector
-from application.access import AccessEntry, AccessLog, entry
+from application.access import AccessLog, entry
 from application.app import Tracker
 from application.context import Principal
 from application.errors import NotPermittedError, ReadModelBehindError
@@ -63,7 +63,7 @@ class GraphContext(BaseContext):
     _projector: Projector | None = None
     _waited: int = -1
     _loaded: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    _access: dict[tuple[str, str], AccessEntry] = field(default_factory=dict)
+    _access: dict[tuple[str, str], tuple[str, str, set[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         BaseContext.__init__(self)  # the request and response strawberry sets
@@ -153,25 +153,32 @@ class GraphContext(BaseContext):
     def record_access(
         self, *, partnership: str, case_id: str, reference: str, fields: Sequence[str], op: str
     ) -> None:
-        """Note a read of ``fields`` of a case's personal data (written before answering)."""
-        p = self.caller()
+        """Note a read of ``fields`` of a case's personal data (written before answering:
+        one entry per case and operation, however many of its events were read)."""
         slot = (case_id, op)
-        seen = self._access.get(slot)
-        merged = tuple(sorted({*fields, *(seen.fields if seen else ())}))
-        self._access[slot] = entry(
-            p,
-            at=self.tracker.clock(),
-            partnership=partnership,
-            case_id=case_id,
-            reference=reference,
-            fields=merged,
-            request_id=self.request_id,
-            operation=op,
-        )
+        noted = self._access.get(slot)
+        if noted is None:
+            self._access[slot] = noted = (partnership, reference, set())
+        noted[2].update(fields)
 
     def write_access_log(self) -> None:
         if self._access and self.access_log is not None:
-            self.access_log.append(list(self._access.values()))
+            p, at = self.caller(), self.tracker.clock()
+            self.access_log.append(
+                [
+                    entry(
+                        p,
+                        at=at,
+                        partnership=partnership,
+                        case_id=case_id,
+                        reference=reference,
+                        fields=sorted(fields),
+                        request_id=self.request_id,
+                        operation=op,
+                    )
+                    for (case_id, op), (partnership, reference, fields) in self._access.items()
+                ]
+            )
         self._access.clear()
 
     def close(self) -> None:
