@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from strawberry.fastapi import BaseContext
 
-from api.routes.read_models import READ_WAIT_SECONDS, READERS, _projector
+from api.routes.read_models import READ_WAIT_SECONDS, READERS, projector_for
 from application.access import AccessLog, entry
 from application.app import Tracker
 from application.context import Principal
@@ -97,7 +97,7 @@ class GraphContext(BaseContext):
     @property
     def projector(self) -> Projector:
         if self._projector is None:
-            self._projector = _projector(self.tracker)
+            self._projector = projector_for(self.tracker)
         return self._projector
 
     def cursor(self, after: int | None = None) -> CountingCursor:

@@ -30,7 +30,7 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["read models"])
 _local = threading.local()
 
 
-def _projector(tracker: Tracker) -> Projector:
+def projector_for(tracker: Tracker) -> Projector:
     """This thread's reader of the read models (a connection per server thread)."""
     projector: Projector | None = getattr(_local, "projector", None)
     if projector is None or projector.tracker is not tracker:
@@ -54,7 +54,7 @@ def _reader(
 ) -> tuple[str, Projector]:
     """The partnership read and a projector whose models have reached ``after``."""
     chosen = _partnership(principal, partnership)
-    projector = _projector(app)
+    projector = projector_for(app)
     if not projector.wait(after or 0, READ_WAIT_SECONDS):
         raise ReadModelBehindError(
             f"the read models have not reached position {after or 0} yet "
@@ -100,7 +100,7 @@ def deadlines(
 @router.get("/read-models", summary="Each read model's position in the log and its lag")
 def positions(principal: CurrentPrincipal, app: TrackerDep) -> dict[str, dict[str, int]]:
     _partnership(principal, None)
-    projector = _projector(app)
+    projector = projector_for(app)
     end = app.recorder.max_notification_id() or 0
     return {
         name: {"position": position, "lag": end - position}
