@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pytest
@@ -400,3 +401,22 @@ def test_a_cases_review_type_is_that_of_the_most_recently_commissioned_review_co
     assert review_type() == "learning_review"
     with read_store.transaction() as c:
         assert {t: table_rows(c, f"rm_{t}") for t in TABLES} == before
+
+
+def test_a_rebuild_split_across_worker_processes_equals_the_live_models(
+    tracker: Tracker, read_store: ReadStore
+) -> None:
+    generate(tracker, 40, seed=7, batch=5)
+    p = Projector(tracker, read_store, read_models(tracker), factory=partial(read_models, tracker))
+    p.setup()
+    p.catch_up(batch_size=64)
+    with read_store.transaction() as c:
+        before = {t: table_rows(c, f"rm_{t}") for t in TABLES}
+
+    # two processes on PostgreSQL, each replaying its half of the streams (one on SQLite)
+    p.rebuild(*(m.base for m in p.models), batch_size=50, workers=2)
+
+    with read_store.transaction() as c:
+        assert {t: table_rows(c, f"rm_{t}") for t in TABLES} == before
+    end = tracker.recorder.max_notification_id()
+    assert set(p.positions().values()) == {end}
