@@ -9,11 +9,16 @@ counted twice.
 A rebuild replays the log from zero into fresh tables (``rm_next_*``) while readers go on
 reading the old ones, then swaps them in within one transaction: readers never see a
 half-built model. A model whose version differs from the one recorded rebuilds itself so
-when the projector starts.
+when the projector starts. A rebuild is not a long run of live batches: it reads the log up
+to the position where it began, folds every stream to its last state in memory and writes
+each stream's rows once; on PostgreSQL the streams are split between worker processes (one
+per core) that write into the same fresh tables. Nothing of it is visible, or kept after a
+crash, until the swap records the position it reached.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import json
@@ -38,7 +43,7 @@ from eventsourcing.utils import resolve_topic
 from psycopg import sql
 
 from application.app import Tracker
-from application.transcodings import DateAsISO
+from application.transcodings import DataclassAsDict, DateAsISO
 from domain.calendar import WorkingDayCalendar
 from projections.store import Cursor, ReadStore
 
@@ -162,6 +167,9 @@ def _object_hook(names: dict[str, Transcoding]) -> Callable[[dict[str, Any]], An
     ):
         if type(names.get(name)) is kind:
             decoders[name] = _memoised(parse)
+    for name, t in names.items():
+        if type(t) is DataclassAsDict:
+            decoders[name] = _dataclass(t)
 
     def hook(d: dict[str, Any]) -> Any:
         if len(d) == 2:
@@ -182,6 +190,34 @@ def _object_hook(names: dict[str, Transcoding]) -> Callable[[dict[str, Any]], An
         return d
 
     return hook
+
+
+def _dataclass(t: DataclassAsDict) -> Callable[[Any], Any]:
+    """``DataclassAsDict.decode`` without the call to ``__init__`` when that only sets the
+    fields (a plain dataclass: no ``__post_init__``, no slots) and every field is there."""
+    cls = t.type
+    fields = dataclasses.fields(cls)
+    names = {f.name for f in fields}
+    plain = (
+        not hasattr(cls, "__post_init__")
+        and "__slots__" not in cls.__dict__
+        and all(f.init for f in fields)
+    )
+    if not plain:
+        return t.decode
+
+    def decode(data: Any) -> Any:
+        if type(data) is not dict or data.keys() != names:
+            return t.decode(data)
+        for v in data.values():
+            if isinstance(v, list):
+                data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+                break
+        obj: Any = object.__new__(cls)
+        obj.__dict__.update(data)
+        return obj
+
+    return decode
 
 
 def _memoised(parse: Callable[[str], Any]) -> Callable[[Any], Any]:

@@ -8,6 +8,7 @@ hash (what a truncated stream would no longer show).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -38,10 +39,24 @@ COLUMNS = (
 )
 
 
+_KINDS: dict[type, tuple[str, tuple[str, ...]]] = {}
+
+
+def _kind(cls: type) -> tuple[str, tuple[str, ...]]:
+    """An event class's words, and which of the fact fields it can have."""
+    found = _KINDS.get(cls)
+    if found is not None:
+        return found
+    words = _WORDS.sub(" ", cls.__name__).lower()
+    fields = {f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else None
+    facts = tuple(f for f in _FACTS if fields is None or f in fields or hasattr(cls, f))
+    found = _KINDS[cls] = (words[0].upper() + words[1:], facts)
+    return found
+
+
 def summary(event: Any) -> str:
-    words = _WORDS.sub(" ", type(event).__name__).lower()
-    text = words[0].upper() + words[1:]
-    facts = [f"{f}={getattr(event, f)}" for f in _FACTS if getattr(event, f, None)]
+    text, candidates = _kind(type(event))
+    facts = [f"{f}={getattr(event, f)}" for f in candidates if getattr(event, f, None)]
     recipients = getattr(event, "recipients", None)
     if recipients:
         facts.append("to=" + ",".join(recipients))
