@@ -59,23 +59,32 @@ def get_tracker(request: Request) -> Tracker:
 TrackerDep = Annotated[Tracker, Depends(get_tracker)]
 
 
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def principal_of(request: Request, tracker: Tracker, authorization: str) -> Principal:
+    """The caller named by an ``Authorization`` header; 401 when it names nobody."""
+    scheme, _, presented = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not presented.strip():
+        raise HTTPException(401, "send Authorization: Bearer <api key>", headers=_CHALLENGE)
+    cache: KeyCache = request.app.state.key_cache
+    principal = cache.principal(tracker, presented.strip())
+    if principal is None:
+        raise HTTPException(
+            401, "the API key is not valid (unknown or revoked)", headers=_CHALLENGE
+        )
+    request.state.principal_id = principal.id
+    return principal
+
+
 def get_principal(
     request: Request,
     tracker: TrackerDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
-    challenge = {"WWW-Authenticate": "Bearer"}
     if not authorization:
-        raise HTTPException(401, "send Authorization: Bearer <api key>", headers=challenge)
-    scheme, _, presented = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not presented.strip():
-        raise HTTPException(401, "send Authorization: Bearer <api key>", headers=challenge)
-    cache: KeyCache = request.app.state.key_cache
-    principal = cache.principal(tracker, presented.strip())
-    if principal is None:
-        raise HTTPException(401, "the API key is not valid (unknown or revoked)", headers=challenge)
-    request.state.principal_id = principal.id
-    return principal
+        raise HTTPException(401, "send Authorization: Bearer <api key>", headers=_CHALLENGE)
+    return principal_of(request, tracker, authorization)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -20,7 +20,7 @@ from eventsourcing.application import Application
 
 from application.context import Principal
 from application.errors import NotFoundError, NotPermittedError
-from domain.values import Role
+from application.views import FULL_READERS
 
 # What every event carries besides what it says (shown as its own fields, not the payload).
 ENVELOPE = frozenset(
@@ -121,8 +121,6 @@ def replay(
 
 
 # --- the scrutineer's reads, with their permission checks ------------------------------------
-
-FULL_READERS = frozenset({Role.PARTNERSHIP, Role.PARTNER, Role.SCRUTINEER})
 
 
 @dataclass(frozen=True)

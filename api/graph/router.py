@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Header, HTTPException, Request
 from strawberry.fastapi import GraphQLRouter
 
+from api.deps import principal_of
 from api.graph.context import GraphContext
 from api.graph.schema import schema
 
@@ -18,18 +19,8 @@ async def _context(
     x_after_position: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> GraphContext:
     tracker = request.app.state.tracker
-    principal = None
-    if authorization:
-        scheme, _, presented = authorization.partition(" ")
-        if scheme.lower() == "bearer" and presented.strip():
-            principal = request.app.state.key_cache.principal(tracker, presented.strip())
-        if principal is None:
-            raise HTTPException(
-                401,
-                "the API key is not valid (send Authorization: Bearer <api key>)",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        request.state.principal_id = principal.id
+    # no key: the GraphiQL page loads, and every query answers `unauthenticated`
+    principal = principal_of(request, tracker, authorization) if authorization else None
     after: int | None = None
     if x_after_position is not None:
         if not x_after_position.strip().isdigit():

@@ -55,7 +55,7 @@ from api.graph.types import (
 from application import history as audit
 from application.errors import ApplicationError, NotFoundError, NotPermittedError
 from application.integrity import verify_stream
-from application.views import scoping_view
+from application.views import FULL_READERS, scoping_view
 from domain.base import LONDON
 from domain.case import Case
 from domain.clocks import case_clocks
@@ -540,7 +540,7 @@ class Query:
     ) -> IntegrityVerdict:
         ctx = info.context
         principal = ctx.caller()
-        if principal.role not in audit.FULL_READERS:
+        if principal.role not in FULL_READERS:
             raise NotPermittedError(f"the {principal.role.value} role verifies no case")
         stream = _uuid(case_id)
         # authorise from the read model: a tampered first event may not decode

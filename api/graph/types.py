@@ -19,8 +19,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.graph.context import GraphContext
-from application.history import FULL_READERS, HistoryEntry, json_ready
-from application.views import ScopingView
+from application.history import HistoryEntry, json_ready
+from application.views import FULL_READERS, ScopingView
 from domain.case import Case
 from domain.clocks import Clock, ClockName, ClockStatus
 from domain.values import CaseKind, Child, Contact, FamilyMember
