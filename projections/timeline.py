@@ -117,11 +117,14 @@ class Timeline:
         c.execute(f"SELECT {COLUMNS} FROM {self.table} {where} ORDER BY position", params)  # noqa: S608
         return [tuple(r) for r in c.fetchall()]
 
-    def last_versions(self, c: Cursor) -> dict[str, tuple[int, str]]:
-        """Each stream's last version and its hash, as the timeline saw them."""
+    def last_versions(self, c: Cursor, stream_id: str | None = None) -> dict[str, tuple[int, str]]:
+        """Each stream's (or one stream's) last version and its hash, as the timeline saw
+        them."""
+        where, params = ("WHERE stream_id = ?", (stream_id,)) if stream_id else ("", ())
         c.execute(
             f"SELECT t.stream_id, t.version, t.hash FROM {self.table} t "  # noqa: S608
-            f"JOIN (SELECT stream_id, MAX(version) AS v FROM {self.table} GROUP BY stream_id) m "
-            "ON m.stream_id = t.stream_id AND m.v = t.version"
+            f"JOIN (SELECT stream_id, MAX(version) AS v FROM {self.table} {where} "
+            "GROUP BY stream_id) m ON m.stream_id = t.stream_id AND m.v = t.version",
+            params,
         )
         return {str(s): (int(v), str(h)) for s, v, h in c.fetchall()}

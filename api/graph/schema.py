@@ -556,14 +556,8 @@ class Query:
             audit.subject(ctx.tracker, principal, stream)  # not projected yet: from the store
         report = verify_stream(ctx.tracker, stream)
         stored = audit.last_version(ctx.tracker, stream)
-        timeline = Timeline()
-        c = ctx.cursor()
-        c.execute(
-            f"SELECT MAX(version) FROM {timeline.table} WHERE stream_id = ?",  # noqa: S608
-            (str(stream),),
-        )
-        seen_row = c.fetchone()
-        seen = int(seen_row[0]) if seen_row and seen_row[0] is not None else None
+        last_seen = ctx.model(Timeline).last_versions(ctx.cursor(), str(stream))
+        seen = last_seen[str(stream)][0] if last_seen else None
         ok, problem, first_broken = report.ok, report.problem, report.first_broken_version
         if ok and seen is not None and seen > stored:
             ok, first_broken = False, stored + 1
