@@ -20,10 +20,7 @@ import argparse
 import asyncio
 import os
 import platform
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from datetime import date
 from typing import Any
@@ -36,6 +33,7 @@ from application.context import CommandContext, Principal
 from application.generate import generate
 from application.keys import issue_key
 from application.settings import Settings
+from benchmarks.server import server_env, start_server
 from domain.values import Role
 from projections import read_models
 from projections.engine import Projector
@@ -171,37 +169,7 @@ def main() -> None:
     today = tracker.today()
     tracker.close()
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    env.update(
-        TRACKER_DATABASE="postgres",
-        TRACKER_POSTGRES_HOST=params["host"],
-        TRACKER_POSTGRES_PORT=params["port"],
-        TRACKER_POSTGRES_USER=params["user"],
-        TRACKER_POSTGRES_PASSWORD=params.get("password", ""),
-        TRACKER_POSTGRES_DBNAME=DB,
-        TRACKER_POSTGRES_POOL_SIZE=str(args.clients),
-    )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "api.app:create_app",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
+    url, server = start_server(server_env(params, DB, args.clients), args.workers)
     year = {
         "from": date(today.year - 1, 1, 1).isoformat(),
         "to": date(today.year - 1, 12, 31).isoformat(),
@@ -212,12 +180,6 @@ def main() -> None:
         (f"case history ({args.history} events)", scrutineer, HISTORY, {"id": str(long_id)}, 50.0),
     ]
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/openapi.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
         machine = f"{platform.machine()}, {os.cpu_count()} cores"
         print(f"machine: {machine}, Python {platform.python_version()}")
         print(f"{args.clients} clients, {args.workers} server workers, {args.seconds:.0f}s each")

@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from api.examples import EXAMPLES
 from application.app import Tracker
 from application.keys import issue_key
 from application.settings import Settings
+from benchmarks.server import server_env, start_server
 from tests.support.postgres import create_database, drop_database
 
 V1 = "/api/v1"
@@ -204,38 +204,8 @@ def main() -> None:
     key = issue_key(tracker, principal_id="bench", role="partnership", partnerships=["LEW"])[0]
     tracker.close()
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    env.update(
-        TRACKER_DATABASE="postgres",
-        TRACKER_POSTGRES_HOST=params["host"],
-        TRACKER_POSTGRES_PORT=params["port"],
-        TRACKER_POSTGRES_USER=params["user"],
-        TRACKER_POSTGRES_PASSWORD=params.get("password", ""),
-        TRACKER_POSTGRES_DBNAME=DB,
-        TRACKER_ENCRYPTION_KEY=key64,
-        TRACKER_POSTGRES_POOL_SIZE=str(args.clients),
-    )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "api.app:create_app",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
+    env = server_env(params, DB, args.clients, TRACKER_ENCRYPTION_KEY=key64)
+    url, server = start_server(env, args.workers)
     projector = (
         subprocess.Popen(
             [sys.executable, "-m", "application.cli", "project", "--quiet", "--poll", "0.05"],
@@ -247,12 +217,6 @@ def main() -> None:
     )
     lags: list[float] = []
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/openapi.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
         latencies: list[float] = []
         errors: list[str] = []
 
