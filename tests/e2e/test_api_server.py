@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -21,14 +20,9 @@ from application.keys import issue_key
 from application.settings import Settings
 from domain.values import Role
 from tests.e2e.walk import V1, body
+from tests.support.graph import free_port
 
 AGENCIES = [f"Agency {n:02d}" for n in range(20)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
