@@ -214,19 +214,6 @@ def _case_where(f: CaseFilter, today: date) -> _Where:
     return w
 
 
-def tracker_source(model: CaseTracker) -> str:
-    """The tracker's rows with each case's review type: that of the most recently
-    commissioned review covering it (kept in the model's per-review table)."""
-    reviews = getattr(model, "reviews_table", None)
-    if reviews is None:
-        return model.table
-    latest = (
-        f"(SELECT r.review_type FROM {reviews} r WHERE r.case_id = t.case_id "  # noqa: S608
-        "ORDER BY r.commissioned_on DESC, r.commissioned_at DESC, r.review_id DESC LIMIT 1)"
-    )
-    return f"(SELECT t.*, {latest} AS review_type FROM {model.table} t) AS tracker"  # noqa: S608
-
-
 def cases(
     c: Cursor,
     model: CaseTracker,
@@ -242,7 +229,7 @@ def cases(
     rows, cursors, total, more = _page(
         c,
         select=TRACKER_COLUMNS,
-        source=tracker_source(model),
+        source=model.source,
         where=_case_where(f, today),
         sort=_CASE_SORT[order],
         tiebreak="case_id",

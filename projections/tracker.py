@@ -171,20 +171,23 @@ class CaseTracker(FoldedModel):
             case.version,
         )
 
-    def query(self, c: Cursor, today: date, *, partnership: str | None = None) -> list[TrackerRow]:
-        """The tracker as of ``today``, oldest referral first."""
-        clause, params = ("WHERE t.partnership = ?", (partnership,)) if partnership else ("", ())
-        review_type = (
+    @property
+    def source(self) -> str:
+        """The tracker's rows, each with its review type: that of the most recently
+        commissioned review covering the case (decided here, when read)."""
+        latest = (
             f"(SELECT r.review_type FROM {self.reviews_table} r "  # noqa: S608 - our table
             "WHERE r.case_id = t.case_id "
             "ORDER BY r.commissioned_on DESC, r.commissioned_at DESC, r.review_id DESC LIMIT 1)"
         )
-        columns = ", ".join(
-            review_type if name == "review_type" else f"t.{name}" for name in COLUMNS.split(", ")
-        )
+        return f"(SELECT t.*, {latest} AS review_type FROM {self.table} t) AS tracker"  # noqa: S608
+
+    def query(self, c: Cursor, today: date, *, partnership: str | None = None) -> list[TrackerRow]:
+        """The tracker as of ``today``, oldest referral first."""
+        clause, params = ("WHERE partnership = ?", (partnership,)) if partnership else ("", ())
         c.execute(
-            f"SELECT {columns} FROM {self.table} t {clause} "  # noqa: S608 - our tables
-            "ORDER BY t.received_on, t.reference",
+            f"SELECT {COLUMNS} FROM {self.source} {clause} "  # noqa: S608 - our tables
+            "ORDER BY received_on, reference",
             params,
         )
         return [_tracker_row(r, today) for r in c.fetchall()]
