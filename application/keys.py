@@ -107,6 +107,8 @@ def issue_key(
 ) -> tuple[str, KeyInfo]:
     """Create a key; returns the plaintext (shown once, never stored) and its record."""
     role_ = parse(Role, role, "role")
+    if role_ is Role.SYSTEM:
+        raise ValueError("the system role is the tracker's own (its scheduler); no key holds it")
     if not principal_id.strip():
         raise ValueError("a key is bound to a principal id")
     if role_ is not Role.ADMIN and len(partnerships) != 1 and role_ is not Role.ANALYST:

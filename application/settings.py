@@ -80,6 +80,46 @@ class Settings(BaseSettings):
         description="run the read-model projector inside the API process (default: yes on "
         "the embedded SQLite store, no on PostgreSQL, where `tracker project` runs it)",
     )
+    # --- the scheduler (scheduler/): clock watch, deliveries, daily digest -----------
+    scheduler_in_api: bool | None = Field(
+        None,
+        description="run the scheduler inside the API process (default: yes on the embedded "
+        "SQLite store, no on PostgreSQL, where `tracker schedule` runs it)",
+    )
+    remind_working_days_before: int = Field(
+        1, ge=0, le=20, description="a clock's reminder goes out this many working days before due"
+    )
+    watch_interval_seconds: float = Field(
+        300, gt=0, description="how often the scheduler looks for clocks due soon or breached"
+    )
+    delivery_interval_seconds: float = Field(
+        15, gt=0, description="how often the scheduler sends what is waiting in the outbox"
+    )
+    digest_time: str = Field(
+        "07:00",
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="when (HH:MM, Europe/London, working days) the daily digest goes out",
+    )
+    leader_retry_seconds: float = Field(
+        5, gt=0, description="how often a standby scheduler tries to become the leader"
+    )
+    smtp_host: str = Field("", description="SMTP server for e-mail (empty: e-mail waits)")
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = Field(False, description="upgrade the SMTP connection with STARTTLS")
+    smtp_from: str = Field("tracker@localhost", description="the From address of every e-mail")
+    smtp_timeout_seconds: float = Field(10, gt=0)
+    webhook_timeout_seconds: float = Field(10, gt=0)
+    outbox_retry_base_seconds: float = Field(
+        30, gt=0, description="first wait before a failed delivery is tried again (doubling)"
+    )
+    outbox_retry_max_seconds: float = Field(
+        900, gt=0, description="longest wait between two attempts of one delivery"
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="the API's address, for links in e-mails"
+    )
     aggregate_cache_size: int = Field(
         2000, ge=0, description="aggregates kept in memory between commands (0 disables the cache)"
     )
@@ -102,6 +142,12 @@ class Settings(BaseSettings):
             if not self.postgres_password.get_secret_value():
                 raise ValueError("production requires TRACKER_POSTGRES_PASSWORD")
         return self
+
+    @property
+    def runs_scheduler_in_api(self) -> bool:
+        if self.scheduler_in_api is None:
+            return self.database is Database.SQLITE
+        return self.scheduler_in_api
 
     @property
     def runs_projector_in_process(self) -> bool:

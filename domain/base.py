@@ -7,7 +7,7 @@ links the event into the stream's hash chain (``prev_hash`` -> ``hash``).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -17,11 +17,13 @@ from eventsourcing.utils import get_topic
 
 from domain.chain import GENESIS, hash_of
 from domain.errors import (
+    AlreadyRecordedError,
     AuditMissingError,
     EffectiveDateBeforeCaseBeganError,
     EffectiveDateInFutureError,
+    InvalidValueError,
 )
-from domain.values import Audit
+from domain.values import Audit, Source
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -57,10 +59,47 @@ class AuditedAggregate(Aggregate):
             agg = super().mutate(aggregate)
             assert agg is not None
             agg.chain_head = self.hash
+            agg.clock_notices = {}
             return agg
+
+    # --- the scheduler's facts about a clock (each aggregate subclasses them, so their
+    # topics name the aggregate: ``domain.case:Case.ReminderIssued``) -------------------
+
+    class ReminderIssued(Event):
+        """A clock comes due soon: the people responsible were reminded (``on``: the day
+        the reminder went out)."""
+
+        on: date
+        clock: str  # domain.clocks.ClockName value
+        subject: str  # the agency or action the clock instance is for, else ""
+        started_on: date
+        due_on: date
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.clock_notices = {
+                **aggregate.clock_notices,
+                notice_key("reminder", self.clock, self.subject, self.started_on): self.on,
+            }
+
+    class DeadlineBreached(Event):
+        """A clock passed the end of its due day still open (``on``: the first day after
+        the due day, when the breach happened, whenever it was recorded)."""
+
+        on: date
+        clock: str
+        subject: str
+        started_on: date
+        due_on: date
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.clock_notices = {
+                **aggregate.clock_notices,
+                notice_key("breach", self.clock, self.subject, self.started_on): self.on,
+            }
 
     if TYPE_CHECKING:  # state set by the events (class annotations would become fields)
         chain_head: str
+        clock_notices: dict[str, date]  # notice_key(...) -> the notice's effective date
         reference: str  # every audited story has a human reference...
         partnership: str  # ...and belongs to one partnership
 
@@ -97,6 +136,58 @@ class AuditedAggregate(Aggregate):
         )
         super().trigger_event(event_class, **kwargs)
 
+    # --- the scheduler's commands ------------------------------------------------------
+
+    def issue_reminder(
+        self, *, audit: Audit, on: date, clock: str, subject: str, started_on: date, due_on: date
+    ) -> None:
+        """Record that the people responsible for a clock due soon were reminded; once per
+        clock instance."""
+        self._check_notice("reminder", clock, subject, started_on, on, audit)
+        if on > due_on:
+            raise InvalidValueError(f"a reminder on {on} comes after the due day {due_on}")
+        self.trigger_event(
+            type(self).ReminderIssued,
+            audit=audit,
+            on=on,
+            clock=clock,
+            subject=subject,
+            started_on=started_on,
+            due_on=due_on,
+        )
+
+    def record_breach(
+        self, *, audit: Audit, clock: str, subject: str, started_on: date, due_on: date
+    ) -> None:
+        """Record that a clock passed its due day still open; once per clock instance. The
+        breach happened at the end of the due day, so its effective date is the day after."""
+        on = due_on + timedelta(days=1)
+        self._check_notice("breach", clock, subject, started_on, on, audit)
+        self.trigger_event(
+            type(self).DeadlineBreached,
+            audit=audit,
+            on=on,
+            clock=clock,
+            subject=subject,
+            started_on=started_on,
+            due_on=due_on,
+        )
+
+    def _check_notice(
+        self, kind: str, clock: str, subject: str, started_on: date, on: date, audit: Audit
+    ) -> None:
+        if audit.source != Source.SCHEDULER.value:
+            raise InvalidValueError(f"only the scheduler records a {kind} of a clock")
+        key = notice_key(kind, clock, subject, started_on)
+        if key in self.clock_notices:
+            raise AlreadyRecordedError(
+                f"the {kind} of {clock}{' for ' + subject if subject else ''} "
+                f"started {started_on} is already recorded"
+            )
+        if started_on < self.began_on():
+            raise InvalidValueError(f"{clock} cannot start before {self.reference} began")
+        check_not_future(on, audit, f"{kind} date")
+
     # --- guards shared by all aggregates ---------------------------------------------
 
     def check_effective_date(self, on: date, audit: Audit, what: str = "effective date") -> None:
@@ -107,6 +198,12 @@ class AuditedAggregate(Aggregate):
             raise EffectiveDateBeforeCaseBeganError(
                 f"{what} {on.isoformat()} is before the case began on {began.isoformat()}"
             )
+
+
+def notice_key(kind: str, clock: str, subject: str, started_on: date) -> str:
+    """One clock instance's reminder or breach: a clock is known by its name, its subject
+    and the day it started (a clock that starts again is a new instance)."""
+    return f"{kind}:{clock}:{subject}:{started_on.isoformat()}"
 
 
 def check_not_future(on: date, audit: Audit, what: str = "effective date") -> None:

@@ -355,6 +355,12 @@ class Case(AuditedAggregate):
 
     # ---------------------------------------------------------------- events: common
 
+    class ReminderIssued(AuditedAggregate.ReminderIssued):
+        pass
+
+    class DeadlineBreached(AuditedAggregate.DeadlineBreached):
+        pass
+
     class CaseClosed(AuditedAggregate.Event):
         on: date
         reason: str

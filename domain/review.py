@@ -185,6 +185,12 @@ class Review(AuditedAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.disseminations += 1
 
+    class ReminderIssued(AuditedAggregate.ReminderIssued):
+        pass
+
+    class DeadlineBreached(AuditedAggregate.DeadlineBreached):
+        pass
+
     class ReviewClosed(AuditedAggregate.Event):
         on: date
         reason: str

@@ -189,6 +189,7 @@ class Role(StrEnum):
     SCRUTINEER = "scrutineer"
     ANALYST = "analyst"
     ADMIN = "admin"
+    SYSTEM = "system"  # the tracker itself (its scheduler); no API key holds it
 
 
 class Source(StrEnum):
