@@ -1,10 +1,19 @@
-"""Partnership configuration: who the partnerships are, their areas and their timescales."""
+"""Partnership configuration: who the partnerships are, their areas, their timescales and
+who hears of a clock's reminder or breach.
+
+``contacts`` are the partnership's own addresses (every reminder, breach and digest goes to
+them); ``[partnerships.X.agency_contacts]`` maps an agency's name, as the process records it
+(the agency a scoping request was addressed to, an action's owner agency), to the addresses
+that hear of that agency's own clocks. Agency names are matched ignoring case and spaces at
+either end.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,6 +40,18 @@ class Partnership:
     local_authorities: tuple[str, ...]
     timescales: Timescales
     contacts: tuple[str, ...] = ()
+    # agency name (as recorded) -> the addresses that hear of that agency's clocks
+    agency_contacts: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+
+    def contacts_of_agency(self, agency: str) -> tuple[str, ...]:
+        """The addresses configured for ``agency`` (ignoring case and outer spaces)."""
+        wanted = agency.strip().casefold()
+        if not wanted:
+            return ()
+        for name, addresses in self.agency_contacts.items():
+            if name.strip().casefold() == wanted:
+                return addresses
+        return ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +104,35 @@ def _timescales(code: str, raw: dict[str, Any]) -> Timescales:
     return t
 
 
+# One address, no display name: something@somewhere, nothing that could split a header.
+_ADDRESS = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+$")
+
+
+def _addresses(code: str, what: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise ConfigurationError(f"{code}: {what} must be a list of e-mail addresses")
+    for address in value:
+        if not _ADDRESS.match(address):
+            raise ConfigurationError(f"{code}: {what}: {address!r} is not an e-mail address")
+    return tuple(dict.fromkeys(value))
+
+
+def _agency_contacts(code: str, raw: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"{code}: agency_contacts must be a table of agency = [addresses]")
+    result: dict[str, tuple[str, ...]] = {}
+    seen: set[str] = set()
+    for agency, value in raw.items():
+        name = agency.strip()
+        if not name:
+            raise ConfigurationError(f"{code}: agency_contacts names an empty agency")
+        if name.casefold() in seen:
+            raise ConfigurationError(f"{code}: agency_contacts names {name!r} twice")
+        seen.add(name.casefold())
+        result[name] = _addresses(code, f"agency_contacts for {name!r}", value)
+    return result
+
+
 def parse_partnerships(data: dict[str, Any]) -> Partnerships:
     table = data.get("partnerships")
     if not isinstance(table, dict) or not table:
@@ -99,7 +149,8 @@ def parse_partnerships(data: dict[str, Any]) -> Partnerships:
             name=str(raw.get("name", code)),
             local_authorities=tuple(areas),
             timescales=_timescales(code, raw.get("timescales", {})),
-            contacts=tuple(str(c) for c in raw.get("contacts", [])),
+            contacts=_addresses(code, "contacts", raw.get("contacts", [])),
+            agency_contacts=_agency_contacts(code, raw.get("agency_contacts", {})),
         )
     return Partnerships(result)
 

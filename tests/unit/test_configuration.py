@@ -97,3 +97,59 @@ def test_a_malformed_partnerships_file_is_refused_clearly(
 ) -> None:
     with pytest.raises(ConfigurationError, match=message):
         parse_partnerships(data)
+
+
+def test_agency_contacts_are_read_per_partnership_and_matched_by_agency_name() -> None:
+    partnerships = parse_partnerships(
+        {
+            "partnerships": {
+                "XX": {
+                    "local_authorities": ["A"],
+                    "contacts": ["board@example.org", "board@example.org"],
+                    "agency_contacts": {
+                        "Metropolitan Police": ["police-lead@example.org"],
+                        "SLaM NHS Trust": ["trust@example.org", "named-nurse@example.org"],
+                    },
+                }
+            }
+        }
+    )
+    xx = partnerships.get("XX")
+    assert xx.contacts == ("board@example.org",)  # a repeated address is one recipient
+    assert xx.contacts_of_agency("Metropolitan Police") == ("police-lead@example.org",)
+    assert xx.contacts_of_agency(" metropolitan police ") == ("police-lead@example.org",)
+    assert xx.contacts_of_agency("SLaM NHS Trust") == (
+        "trust@example.org",
+        "named-nurse@example.org",
+    )
+    assert xx.contacts_of_agency("Health visiting") == ()
+    assert xx.contacts_of_agency("") == ()
+
+
+def test_the_shipped_file_names_no_agency_contacts_yet() -> None:
+    # the examples in config/partnerships.toml are comments, with invented addresses
+    partnerships = load_partnerships(Settings(_env_file=None).partnerships_file)
+    assert all(p.agency_contacts == {} for p in partnerships)
+    assert partnerships.get("BEX").contacts == ()
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"contacts": "board@example.org"}, "contacts must be a list of e-mail addresses"),
+        ({"contacts": ["not an address"]}, "'not an address' is not an e-mail address"),
+        ({"contacts": ["a@b.org, c@d.org"]}, "is not an e-mail address"),
+        ({"contacts": ["Board <board@example.org>"]}, "is not an e-mail address"),
+        ({"agency_contacts": ["police@example.org"]}, "agency_contacts must be a table"),
+        ({"agency_contacts": {"Police": "police@example.org"}}, "list of e-mail addresses"),
+        ({"agency_contacts": {"Police": ["police"]}}, "'police' is not an e-mail address"),
+        ({"agency_contacts": {" ": ["p@example.org"]}}, "empty agency"),
+        (
+            {"agency_contacts": {"Police": ["p@example.org"], "police": ["q@example.org"]}},
+            "names 'police' twice",
+        ),
+    ],
+)
+def test_malformed_contacts_are_refused_clearly(entry: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        parse_partnerships({"partnerships": {"XX": {"local_authorities": ["A"], **entry}}})
