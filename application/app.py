@@ -182,6 +182,11 @@ class Tracker(Application[UUID]):
                 aggregate = cast(Any, event).mutate(aggregate)
         return aggregate
 
+    def latest(self, aggregate_id: UUID) -> Any:
+        """The aggregate as stored now (the cached copy brought up to date): for the
+        tracker's own processes, which act on every partnership."""
+        return self._get(aggregate_id, fresh=True)
+
     def _load(
         self, cls: type[A], aggregate_id: UUID, principal: Principal, *, fresh: bool = True
     ) -> A:

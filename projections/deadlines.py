@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from application.app import Tracker
+from domain.base import notice_key
 from domain.calendar import WorkingDayCalendar
 from domain.case import Case
 from domain.clocks import Clock, ClockStatus
@@ -24,7 +25,7 @@ from projections.store import Cursor, delete_where_in, insert_rows, iso
 
 COLUMNS = (
     "stream_id, reference, partnership, clock, subject, started_on, due_on, stopped_on, "
-    "settled_status, settled_days_late, watch_only, paused_since"
+    "settled_status, settled_days_late, watch_only, paused_since, reminded_on, breach_recorded_on"
 )
 
 
@@ -41,12 +42,17 @@ class Deadline:
     status: str
     working_days_late: int
     watch_only: bool
+    reminded_on: date | None = None  # the scheduler's ReminderIssued
+    breach_recorded_on: date | None = None  # the scheduler's DeadlineBreached
 
 
 def _rows(stream: Any, clocks: list[Clock], paused_since: date | None) -> list[tuple[Any, ...]]:
     rows = []
+    notices = stream.clock_notices
     for c in clocks:
         settled = c.status is not ClockStatus.PENDING
+        reminded = notices.get(notice_key("reminder", c.name.value, c.subject, c.started_on))
+        breached = notices.get(notice_key("breach", c.name.value, c.subject, c.started_on))
         rows.append(
             (
                 str(stream.id),
@@ -61,13 +67,15 @@ def _rows(stream: Any, clocks: list[Clock], paused_since: date | None) -> list[t
                 c.working_days_late if settled else 0,
                 1 if c.watch_only else 0,
                 iso(paused_since) if c.name.value == "review_publication" else None,
+                iso(reminded),
+                iso(breached),
             )
         )
     return rows
 
 
 class Deadlines(FoldedModel):
-    version = 1
+    version = 2  # 2: reminded_on, breach_recorded_on (the scheduler's notices)
 
     def __init__(self, tracker: Tracker, prefix: str = "rm_", fold: Fold | None = None) -> None:
         self.base = "deadlines"
@@ -84,6 +92,7 @@ class Deadlines(FoldedModel):
             "clock TEXT NOT NULL, subject TEXT NOT NULL, started_on TEXT NOT NULL, "
             "due_on TEXT NOT NULL, stopped_on TEXT, settled_status TEXT, "
             "settled_days_late INTEGER NOT NULL, watch_only INTEGER NOT NULL, paused_since TEXT, "
+            "reminded_on TEXT, breach_recorded_on TEXT, "
             "PRIMARY KEY (stream_id, clock, subject))"
         )
 
@@ -132,6 +141,20 @@ class Deadlines(FoldedModel):
         )
         return [_deadline(r, today, calendar) for r in c.fetchall()]
 
+    def watch_candidates(self, c: Cursor, *, today: date, remind_until: date) -> list[str]:
+        """The streams with an open clock whose reminder (due by ``remind_until``) or
+        breach (due before ``today``) the scheduler has not recorded. A superset is fine:
+        the scheduler decides on each stream's events, this only narrows where it looks."""
+        c.execute(
+            f"SELECT DISTINCT stream_id FROM {self.table} "  # noqa: S608 - our table
+            "WHERE settled_status IS NULL AND ("
+            "(reminded_on IS NULL AND breach_recorded_on IS NULL AND due_on <= ?) "
+            "OR (breach_recorded_on IS NULL AND due_on < ?) OR paused_since IS NOT NULL) "
+            "ORDER BY stream_id",
+            (remind_until.isoformat(), today.isoformat()),
+        )
+        return [str(r[0]) for r in c.fetchall()]
+
 
 def _deadline(r: Sequence[Any], today: date, calendar: WorkingDayCalendar) -> Deadline:
     (
@@ -147,6 +170,8 @@ def _deadline(r: Sequence[Any], today: date, calendar: WorkingDayCalendar) -> De
         settled_late,
         watch_only,
         paused_since,
+        reminded_on,
+        breach_recorded_on,
     ) = r
     due_on = date.fromisoformat(due)
     if paused_since:  # publication deferred and not yet resumed: the clock is still paused
@@ -169,4 +194,6 @@ def _deadline(r: Sequence[Any], today: date, calendar: WorkingDayCalendar) -> De
         status=status,
         working_days_late=late,
         watch_only=bool(watch_only),
+        reminded_on=date.fromisoformat(reminded_on) if reminded_on else None,
+        breach_recorded_on=date.fromisoformat(breach_recorded_on) if breach_recorded_on else None,
     )

@@ -31,6 +31,8 @@ _FACTS = (
     "category",
     "action_id",
     "what",
+    "clock",
+    "subject",
 )
 
 COLUMNS = (

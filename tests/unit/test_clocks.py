@@ -14,6 +14,7 @@ from domain.clocks import (
     ClockStatus,
     Timescales,
     case_clocks,
+    notices_due,
     publication_due_on,
     review_clocks,
 )
@@ -206,3 +207,52 @@ def test_publication_is_due_six_calendar_months_on_paused_while_deferred() -> No
     assert publication_due_on(review, date(2026, 10, 11), t) == date(2027, 3, 10)
     [clock] = review_clocks(review, date(2026, 10, 11), t, CAL)
     assert clock.status is ClockStatus.PENDING
+
+
+# --- what the scheduler records (notices_due) ---------------------------------------
+
+
+def due_notices(case: Case, today: date, days_before: int = 1) -> list[tuple[str, str]]:
+    found = notices_due(
+        case_clocks(case, today, Timescales(), CAL),
+        case.clock_notices,
+        today,
+        CAL,
+        remind_working_days_before=days_before,
+    )
+    return [(n.kind.value, n.clock.name.value) for n in found]
+
+
+def test_a_reminder_is_due_one_working_day_before_across_new_year() -> None:
+    case = referred(date(2026, 12, 23))
+    # partners alerted is due Thu 24 Dec: reminded on the day of referral
+    assert due_notices(case, date(2026, 12, 23)) == [("reminder", "partners_alerted")]
+    # the decision and notification are due Mon 4 Jan 2027: the working day before is
+    # Thu 31 Dec (New Year's Day and the weekend are not working days)
+    assert ("reminder", "criteria_decision") not in due_notices(case, date(2026, 12, 30))
+    assert ("reminder", "criteria_decision") in due_notices(case, date(2026, 12, 31))
+    assert ("reminder", "panel_notification") in due_notices(case, date(2027, 1, 2))
+
+
+def test_more_working_days_of_warning_are_configurable() -> None:
+    case = referred(date(2026, 12, 23))
+    # three working days before Mon 4 Jan 2027: Tue 29 Dec (25 and 28 Dec are holidays)
+    assert ("reminder", "criteria_decision") not in due_notices(case, date(2026, 12, 24), 3)
+    assert ("reminder", "criteria_decision") in due_notices(case, date(2026, 12, 29), 3)
+
+
+def test_a_breach_is_due_the_day_after_the_due_day_and_replaces_a_missed_reminder() -> None:
+    case = referred(date(2026, 12, 23))
+    assert due_notices(case, date(2026, 12, 24)) == [("reminder", "partners_alerted")]
+    assert due_notices(case, date(2026, 12, 25)) == [("breach", "partners_alerted")]
+
+
+def test_an_easter_2027_due_day_skips_good_friday_and_easter_monday() -> None:
+    # referred Wed 24 Mar 2027: five working days skip Good Friday 26 Mar and Easter
+    # Monday 29 Mar, so the decision is due Fri 2 Apr and reminded on Thu 1 Apr
+    case = referred(date(2027, 3, 24))
+    assert clocks(case, date(2027, 3, 24))["criteria_decision"].due_on == date(2027, 4, 2)
+    assert ("reminder", "criteria_decision") not in due_notices(case, date(2027, 3, 31))
+    assert ("reminder", "criteria_decision") in due_notices(case, date(2027, 4, 1))
+    assert ("reminder", "criteria_decision") in due_notices(case, date(2027, 4, 2))
+    assert ("breach", "criteria_decision") in due_notices(case, date(2027, 4, 3))
