@@ -1,0 +1,413 @@
+"""Webhook subscriptions: where the outbox posts a partnership's reminders and breaches.
+
+A partnership's staff subscribe a URL for their partnership, for every agency or for one
+(``agency``: only the clocks that agency is responsible for -- its scoping return, the
+actions it owns); an agency system subscribes for its own agency only. Subscribing returns
+a signing secret, once: every delivery is signed with it (see ``scheduler/delivery.py``
+for how a receiver checks the signature). The secret is kept so that later deliveries can
+be signed; when the tracker has an encryption key (``TRACKER_ENCRYPTION_KEY``) it is stored
+encrypted with the event store's own cipher (AES-GCM), else as given.
+
+URLs must be ``http`` or ``https`` with a host and no user name or password in them. A
+revoked subscription gets nothing more; what was waiting for it is cancelled, visibly.
+``Idempotency-Key``: a subscription made with a key is returned again (with its secret) to
+the same principal sending the same key and URL; the same key with another request is
+refused.
+
+The table ``webhook_subscriptions`` lives beside the events, in the same SQLite file or
+PostgreSQL schema, written through the event store's own connections (as
+``application/access.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.postgres import PostgresDatastore
+
+from application.context import Principal
+from application.errors import IdempotencyKeyReusedError, NotFoundError, NotPermittedError
+from domain.values import Role
+
+if TYPE_CHECKING:
+    from application.app import Tracker
+
+MAX_URL_LENGTH = 2000
+MAX_AGENCY_LENGTH = 200
+
+
+class InvalidWebhookError(ValueError):
+    """A subscription the tracker refuses to record (nothing is recorded)."""
+
+    code = "invalid_value"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidWebhookUrlError(InvalidWebhookError):
+    code = "invalid_webhook_url"
+
+
+class SideTables:
+    """Tables kept beside the events, reached through the event store's datastore: one
+    SQL dialect (``?`` marks, turned into ``%s`` on PostgreSQL), schema-qualified names on
+    PostgreSQL, instants as ISO-8601 UTC text on SQLite (so they sort as text)."""
+
+    def __init__(self, datastore: Any) -> None:
+        self.datastore = datastore
+        self.postgres = isinstance(datastore, PostgresDatastore)
+        self.schema = '"' + datastore.schema.replace('"', '""') + '"' if self.postgres else ""
+
+    def table(self, name: str) -> str:
+        return f"{self.schema}.{name}" if self.postgres else name
+
+    @contextmanager
+    def cursor(self, *, commit: bool) -> Iterator[Any]:
+        with self.datastore.transaction(commit=commit) as c:
+            yield c
+
+    def sql(self, statement: str) -> str:
+        return statement.replace("?", "%s") if self.postgres else statement
+
+    def create(self, lock: str, postgres: Sequence[str], sqlite: Sequence[str]) -> None:
+        """Run DDL once; on PostgreSQL under an advisory lock (a concurrent first use may
+        race on CREATE), one statement at a time."""
+        with self.cursor(commit=True) as c:
+            if self.postgres:
+                c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"tracker:{lock}",))
+                for statement in postgres:
+                    c.execute(statement.format(s=self.schema))
+            else:
+                for statement in sqlite:
+                    c.execute(statement)
+
+    def at(self, value: datetime | None) -> Any:
+        """An instant as the database takes it."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("instants are timezone-aware")
+        utc = value.astimezone(UTC)
+        return utc if self.postgres else utc.isoformat(timespec="microseconds")
+
+    @staticmethod
+    def instant(value: Any) -> datetime | None:
+        """An instant as the database gave it."""
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.astimezone(UTC)
+        return datetime.fromisoformat(str(value)).astimezone(UTC)
+
+    @staticmethod
+    def row(r: Any) -> dict[str, Any]:
+        return dict(r) if not isinstance(r, dict) else r
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    partnership: str
+    agency: str  # "" = every agency's clocks and the partnership's own
+    url: str
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None = None
+    revoked_by: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def hears_of(self, agency: str) -> bool:
+        """Whether a notice for a clock ``agency`` is responsible for ("" for the
+        partnership's own clocks) goes to this subscription."""
+        return not self.agency or self.agency.casefold() == agency.strip().casefold()
+
+
+_COLUMNS = "id, partnership, agency, url, created_at, created_by, revoked_at, revoked_by"
+
+_PG_DDL = (
+    "CREATE TABLE IF NOT EXISTS {s}.webhook_subscriptions ("
+    "id BIGSERIAL PRIMARY KEY, partnership TEXT NOT NULL, agency TEXT NOT NULL, "
+    "url TEXT NOT NULL, secret TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, "
+    "created_by TEXT NOT NULL, idempotency_key TEXT, fingerprint TEXT NOT NULL, "
+    "revoked_at TIMESTAMPTZ, revoked_by TEXT NOT NULL DEFAULT '', "
+    "UNIQUE (created_by, idempotency_key))",
+    "CREATE INDEX IF NOT EXISTS webhook_subscriptions_partnership "
+    "ON {s}.webhook_subscriptions (partnership, id)",
+)
+_SQLITE_DDL = (
+    "CREATE TABLE IF NOT EXISTS webhook_subscriptions ("
+    "id INTEGER PRIMARY KEY AUTOINCREMENT, partnership TEXT NOT NULL, agency TEXT NOT NULL, "
+    "url TEXT NOT NULL, secret TEXT NOT NULL, created_at TEXT NOT NULL, "
+    "created_by TEXT NOT NULL, idempotency_key TEXT, fingerprint TEXT NOT NULL, "
+    "revoked_at TEXT, revoked_by TEXT NOT NULL DEFAULT '', "
+    "UNIQUE (created_by, idempotency_key))",
+    "CREATE INDEX IF NOT EXISTS webhook_subscriptions_partnership "
+    "ON webhook_subscriptions (partnership, id)",
+)
+
+_SUBSCRIBERS = frozenset({Role.PARTNERSHIP, Role.AGENCY})
+
+
+def check_url(url: str) -> str:
+    """``url`` stripped, or InvalidWebhookUrlError: http(s), a host, no credentials."""
+    if not isinstance(url, str):
+        raise InvalidWebhookUrlError("the webhook URL must be text")
+    url = url.strip()
+    if not url:
+        raise InvalidWebhookUrlError("the webhook URL is required")
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidWebhookUrlError(f"the webhook URL is longer than {MAX_URL_LENGTH} characters")
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise InvalidWebhookUrlError("the webhook URL contains spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        raise InvalidWebhookUrlError("the webhook URL is malformed") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise InvalidWebhookUrlError(
+            f"a webhook URL is http:// or https://, not {parts.scheme or 'a bare path'!r}"
+        )
+    if not parts.hostname:
+        raise InvalidWebhookUrlError("the webhook URL has no host")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidWebhookUrlError(
+            "the webhook URL carries a user name or password; the signature authenticates "
+            "the tracker instead"
+        )
+    return url
+
+
+class WebhookSubscriptions(SideTables):
+    """Subscribe, list and revoke webhooks; the outbox asks who hears of what."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        super().__init__(tracker.datastore)
+        self.tracker = tracker
+        self.t = self.table("webhook_subscriptions")
+        self._ready = False
+
+    def setup(self) -> None:
+        if not self._ready:
+            self.create("webhook_subscriptions", _PG_DDL, _SQLITE_DDL)
+            self._ready = True
+
+    # ------------------------------------------------------------------ the secret
+
+    def _cipher(self) -> Any:
+        return getattr(self.tracker.mapper, "cipher", None)
+
+    def _seal(self, secret: str) -> str:
+        cipher = self._cipher()
+        if cipher is None:
+            return "plain:" + secret
+        sealed = cipher.encrypt(secret.encode())
+        return "aesgcm:" + base64.b64encode(sealed).decode()
+
+    def _open(self, stored: str) -> str:
+        kind, _, value = stored.partition(":")
+        if kind == "plain":
+            return value
+        cipher = self._cipher()
+        if cipher is None:
+            raise LookupError(
+                "the subscription's signing secret is encrypted and no encryption key is configured"
+            )
+        return str(cipher.decrypt(base64.b64decode(value)).decode())
+
+    # ------------------------------------------------------------------ commands
+
+    def subscribe(
+        self,
+        principal: Principal,
+        url: str,
+        agency_filter: str | None = None,
+        *,
+        partnership: str | None = None,
+        idempotency_key: str = "",
+    ) -> tuple[Subscription, str]:
+        """Record a subscription; returns it and its signing secret (shown this once, or
+        again to a retry with the same idempotency key)."""
+        if principal.role not in _SUBSCRIBERS:
+            raise NotPermittedError(f"the {principal.role.value} role may not subscribe webhooks")
+        chosen = partnership or (
+            principal.partnerships[0] if len(principal.partnerships) == 1 else ""
+        )
+        if not chosen or not principal.may_see(chosen):
+            raise NotPermittedError(f"not a member of partnership {chosen or '(none named)'!r}")
+        self.tracker.partnerships.get(chosen)  # an unknown partnership is refused
+        agency = (agency_filter or "").strip()
+        if principal.role is Role.AGENCY:
+            if agency and agency.casefold() != principal.agency.strip().casefold():
+                raise NotPermittedError(
+                    f"{principal.agency} may subscribe for its own agency only, not {agency}"
+                )
+            agency = principal.agency.strip()
+        if len(agency) > MAX_AGENCY_LENGTH:
+            raise InvalidWebhookError(f"agency is longer than {MAX_AGENCY_LENGTH} characters")
+        url = check_url(url)
+        fingerprint = hashlib.sha256(
+            json.dumps([chosen, agency, url], separators=(",", ":")).encode()
+        ).hexdigest()
+        self.setup()
+        if idempotency_key:
+            prior = self._by_key(principal.id, idempotency_key, fingerprint)
+            if prior is not None:
+                return prior
+        secret = "whsec_" + secrets.token_urlsafe(32)
+        statement = (
+            f"INSERT INTO {self.t} (partnership, agency, url, secret, created_at, "  # noqa: S608
+            "created_by, idempotency_key, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            f"RETURNING {_COLUMNS}"
+        )
+        values = (
+            chosen,
+            agency,
+            url,
+            self._seal(secret),
+            self.at(self.tracker.clock()),
+            principal.id,
+            idempotency_key or None,
+            fingerprint,
+        )
+        try:
+            with self.cursor(commit=True) as c:
+                c.execute(self.sql(statement), values)
+                row = c.fetchone()
+        except IntegrityError:
+            # the same key, sent twice at once: the other request recorded it
+            prior = self._by_key(principal.id, idempotency_key, fingerprint)
+            if prior is None:
+                raise
+            return prior
+        return self._subscription(row), secret
+
+    def _by_key(
+        self, principal_id: str, key: str, fingerprint: str
+    ) -> tuple[Subscription, str] | None:
+        statement = (
+            f"SELECT {_COLUMNS}, secret, fingerprint FROM {self.t} "  # noqa: S608
+            "WHERE created_by = ? AND idempotency_key = ?"
+        )
+        with self.cursor(commit=False) as c:
+            c.execute(self.sql(statement), (principal_id, key))
+            row = c.fetchone()
+        if row is None:
+            return None
+        r = self.row(row)
+        if r["fingerprint"] != fingerprint:
+            raise IdempotencyKeyReusedError(
+                f"idempotency key {key!r} was already used for a different subscription"
+            )
+        return self._subscription(r), self._open(r["secret"])
+
+    def subscriptions(
+        self, principal: Principal, *, include_revoked: bool = False
+    ) -> list[Subscription]:
+        """The subscriptions ``principal`` may see: a partnership's staff, all of their
+        partnership's; an agency, its own agency's."""
+        if principal.role not in _SUBSCRIBERS or not principal.partnerships:
+            raise NotPermittedError(f"the {principal.role.value} role has no webhooks")
+        self.setup()
+        marks = ", ".join("?" * len(principal.partnerships))
+        statement = f"SELECT {_COLUMNS} FROM {self.t} WHERE partnership IN ({marks})"  # noqa: S608
+        if not include_revoked:
+            statement += " AND revoked_at IS NULL"
+        with self.cursor(commit=False) as c:
+            c.execute(self.sql(statement + " ORDER BY id"), tuple(principal.partnerships))
+            found = [self._subscription(r) for r in c.fetchall()]
+        return [s for s in found if self._visible(principal, s)]
+
+    def revoke(self, principal: Principal, subscription_id: int) -> Subscription:
+        """Stop a subscription (again: no change). Another's is "not found"."""
+        found = self.get(subscription_id)
+        if (
+            found is None
+            or principal.role not in _SUBSCRIBERS
+            or not principal.may_see(found.partnership)
+            or not self._visible(principal, found)
+        ):
+            raise NotFoundError(f"no webhook subscription {subscription_id}")
+        if found.revoked_at is None:
+            statement = (
+                f"UPDATE {self.t} SET revoked_at = ?, revoked_by = ? "  # noqa: S608
+                "WHERE id = ? AND revoked_at IS NULL"
+            )
+            with self.cursor(commit=True) as c:
+                c.execute(
+                    self.sql(statement),
+                    (self.at(self.tracker.clock()), principal.id, subscription_id),
+                )
+        revoked = self.get(subscription_id)
+        assert revoked is not None
+        return revoked
+
+    # ------------------------------------------------------------------ for the outbox
+
+    def get(self, subscription_id: int) -> Subscription | None:
+        self.setup()
+        statement = f"SELECT {_COLUMNS} FROM {self.t} WHERE id = ?"  # noqa: S608
+        with self.cursor(commit=False) as c:
+            c.execute(self.sql(statement), (subscription_id,))
+            row = c.fetchone()
+        return None if row is None else self._subscription(row)
+
+    def active(self, partnership: str) -> list[Subscription]:
+        self.setup()
+        statement = (
+            f"SELECT {_COLUMNS} FROM {self.t} "  # noqa: S608
+            "WHERE partnership = ? AND revoked_at IS NULL ORDER BY id"
+        )
+        with self.cursor(commit=False) as c:
+            c.execute(self.sql(statement), (partnership,))
+            return [self._subscription(r) for r in c.fetchall()]
+
+    def signing_secret(self, subscription_id: int) -> str:
+        """The secret deliveries to this subscription are signed with (LookupError when
+        it cannot be read: no such subscription, or no key to decrypt it)."""
+        self.setup()
+        statement = f"SELECT secret FROM {self.t} WHERE id = ?"  # noqa: S608
+        with self.cursor(commit=False) as c:
+            c.execute(self.sql(statement), (subscription_id,))
+            row = c.fetchone()
+        if row is None:
+            raise LookupError(f"no webhook subscription {subscription_id}")
+        return self._open(str(self.row(row)["secret"]))
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _visible(principal: Principal, s: Subscription) -> bool:
+        if principal.role is Role.AGENCY:
+            return s.agency.casefold() == principal.agency.strip().casefold()
+        return principal.role is Role.PARTNERSHIP
+
+    def _subscription(self, row: Any) -> Subscription:
+        r = self.row(row)
+        created = self.instant(r["created_at"])
+        assert created is not None
+        return Subscription(
+            id=int(r["id"]),
+            partnership=str(r["partnership"]),
+            agency=str(r["agency"]),
+            url=str(r["url"]),
+            created_at=created,
+            created_by=str(r["created_by"]),
+            revoked_at=self.instant(r["revoked_at"]),
+            revoked_by=str(r["revoked_by"] or ""),
+        )

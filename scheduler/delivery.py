@@ -1,0 +1,190 @@
+"""The outbox's transports: e-mail over SMTP, webhooks over HTTP(S).
+
+``Outbox.deliver_due`` (``application/outbox.py``) hands each delivery to these; returning
+means delivered, a ``DeliveryError`` (whose text is stored as the delivery's last error,
+so it names a status code or a kind of failure and never message content) means try again
+later. ``default_transports(settings)`` builds both from the ``TRACKER_SMTP_*`` and
+``TRACKER_WEBHOOK_*`` settings; tests pass the same classes pointed at loopback receivers.
+
+**E-mail** (``SmtpTransport``): one plain-text message per recipient, ``From:
+TRACKER_SMTP_FROM``, over STARTTLS and with a login when configured. ``Message-ID:
+<{delivery id}@{the From domain}>`` and ``X-Tracker-Delivery: {delivery id}`` stay the same
+on every attempt, so a mailbox or gateway can drop a repeat. With no ``TRACKER_SMTP_HOST``
+nothing is sent and mail waits in the outbox ("SMTP is not configured").
+
+**Webhooks** (``WebhookTransport``): ``POST`` of a JSON body to the subscription's URL with
+
+- ``X-Tracker-Delivery: <delivery id>`` -- the body's ``id`` too; the same on every attempt:
+  a receiver that has seen it should answer 2xx and do nothing more;
+- ``X-Tracker-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>``, the HMAC keyed with the
+  subscription's secret (as returned when subscribing) over ``f"{t}.".encode() + body``.
+
+Any 2xx answer is delivered; anything else (3xx included: redirects are not followed), a
+timeout or a connection error is tried again later. A receiver checks a delivery thus::
+
+    import hashlib, hmac, time
+
+    def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
+        fields = dict(part.split("=", 1) for part in header.split(","))
+        t, given = fields["t"], fields["v1"]
+        expected = hmac.new(secret.encode(), t.encode() + b"." + body, hashlib.sha256)
+        fresh = abs(time.time() - int(t)) <= tolerance  # refuse old replays
+        return fresh and hmac.compare_digest(expected.hexdigest(), given)
+
+(verify the raw body bytes as received, before parsing the JSON). A retried delivery is
+signed afresh, with the time of that attempt.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import hashlib
+import hmac
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+import httpx
+
+from application.outbox import DeliveryError, OutgoingEmail, OutgoingWebhook, Transports
+from application.settings import Settings
+
+USER_AGENT = "safeguarding-review-tracker-outbox/1"
+# Headers on one line up to RFC 5322's limit: the standard folder breaks some subjects
+# right after "Subject:", which readers then show with a leading space.
+MAIL_POLICY = email.policy.default.clone(max_line_length=998)
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """The hex HMAC-SHA256 of ``f"{timestamp}.".encode() + body`` keyed with ``secret``."""
+    message = str(timestamp).encode() + b"." + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signature_header(secret: str, timestamp: int, body: bytes) -> str:
+    return f"t={timestamp},v1={signature(secret, timestamp, body)}"
+
+
+def verify_signature(secret: str, header: str, body: bytes) -> bool:
+    """Whether ``header`` (``X-Tracker-Signature``) signs ``body`` with ``secret`` (the
+    receiver's check, without the freshness test of the module's example)."""
+    try:
+        fields = dict(part.strip().split("=", 1) for part in header.split(","))
+        timestamp = int(fields["t"])
+        given = fields["v1"]
+    except (KeyError, ValueError):
+        return False
+    return hmac.compare_digest(signature(secret, timestamp, body), given)
+
+
+class SmtpTransport:
+    """E-mail through the configured SMTP server, one connection per message."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        domain = settings.smtp_from.rpartition("@")[2].strip(" >")
+        self.domain = domain or "tracker.invalid"
+
+    def message(self, email: OutgoingEmail) -> EmailMessage:
+        msg = EmailMessage(policy=MAIL_POLICY)
+        msg["From"] = self.settings.smtp_from
+        msg["To"] = email.to
+        msg["Subject"] = email.subject
+        msg["Date"] = format_datetime(email.at)
+        msg["Message-ID"] = f"<{email.message_id}@{self.domain}>"
+        msg["X-Tracker-Delivery"] = email.message_id
+        msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
+        msg.set_content(email.text)
+        return msg
+
+    def send_email(self, email: OutgoingEmail) -> None:
+        s = self.settings
+        if not s.smtp_host:
+            raise DeliveryError("SMTP is not configured (TRACKER_SMTP_HOST is empty)")
+        msg = self.message(email)
+        try:
+            with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds) as smtp:
+                if s.smtp_starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if s.smtp_user:
+                    smtp.login(s.smtp_user, s.smtp_password.get_secret_value())
+                smtp.send_message(msg, from_addr=s.smtp_from, to_addrs=[email.to])
+        except smtplib.SMTPRecipientsRefused:
+            raise DeliveryError("the SMTP server refused the recipient") from None
+        except smtplib.SMTPResponseException as e:
+            raise DeliveryError(
+                f"the SMTP server answered {e.smtp_code} ({type(e).__name__})"
+            ) from None
+        except smtplib.SMTPException as e:
+            raise DeliveryError(f"SMTP failed ({type(e).__name__})") from None
+        except TimeoutError:
+            raise DeliveryError("the SMTP server did not answer in time") from None
+        except OSError as e:
+            raise DeliveryError(f"could not reach the SMTP server ({type(e).__name__})") from None
+
+
+class WebhookTransport:
+    """Signed JSON POSTs; one HTTP client (connection pool) for the transport's life."""
+
+    def __init__(self, settings: Settings, *, client: httpx.Client | None = None) -> None:
+        self.settings = settings
+        self.client = client or httpx.Client(
+            timeout=settings.webhook_timeout_seconds,
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+        )
+
+    def send_webhook(self, webhook: OutgoingWebhook) -> None:
+        timestamp = int(webhook.at.timestamp())
+        headers = {
+            "Content-Type": "application/json",
+            "X-Tracker-Delivery": webhook.message_id,
+            "X-Tracker-Signature": signature_header(webhook.secret, timestamp, webhook.body),
+        }
+        try:
+            answer = self.client.post(webhook.url, content=webhook.body, headers=headers)
+        except httpx.TimeoutException:
+            raise DeliveryError("the receiver did not answer in time") from None
+        except httpx.HTTPError as e:
+            raise DeliveryError(f"could not reach the receiver ({type(e).__name__})") from None
+        if not 200 <= answer.status_code < 300:
+            raise DeliveryError(f"the receiver answered HTTP {answer.status_code}")
+
+    def close(self) -> None:
+        self.client.close()
+
+
+@dataclass
+class DeliveryTransports:
+    """Both transports in one (what ``Outbox.deliver_due`` takes)."""
+
+    email: SmtpTransport
+    webhook: WebhookTransport
+
+    def send_email(self, email: OutgoingEmail) -> None:
+        self.email.send_email(email)
+
+    def send_webhook(self, webhook: OutgoingWebhook) -> None:
+        self.webhook.send_webhook(webhook)
+
+    def close(self) -> None:
+        self.webhook.close()
+
+
+def default_transports(settings: Settings) -> DeliveryTransports:
+    return DeliveryTransports(SmtpTransport(settings), WebhookTransport(settings))
+
+
+__all__ = [
+    "DeliveryError",
+    "DeliveryTransports",
+    "SmtpTransport",
+    "Transports",
+    "WebhookTransport",
+    "default_transports",
+    "signature",
+    "signature_header",
+    "verify_signature",
+]
