@@ -1,0 +1,210 @@
+"""Webhook subscriptions and the state of the outbox's deliveries.
+
+- ``POST /api/v1/webhook-subscriptions`` (agency or partnership role): subscribe a URL to
+  the partnership's reminders and breaches; a partnership's staff may name one ``agency``
+  (only the clocks that agency is responsible for), an agency system always gets its own.
+  The answer carries the signing ``secret`` -- shown this once (and again to a retry with
+  the same ``Idempotency-Key``; the same key with another body is refused). A URL that is
+  not http(s) is refused (422 ``invalid_webhook_url``) and nothing is recorded.
+- ``GET /api/v1/webhook-subscriptions``: the caller's (no secrets).
+- ``DELETE /api/v1/webhook-subscriptions/{id}``: revoke; nothing more goes to it and what
+  was waiting for it is cancelled. Another's subscription is "not found".
+- ``GET /api/v1/deliveries?status=&after=&limit=`` (partnership and admin roles): the
+  deliveries of the caller's partnerships in the order recorded -- status, attempts, last
+  error, next attempt -- with the backlog by status; page on with ``after=next_after``.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from api import problems
+from api.deps import Context, CurrentPrincipal, TrackerDep
+from api.routes.commands import ERRORS
+from application.app import Tracker
+from application.errors import NotPermittedError
+from application.outbox import Delivery, Outbox
+from application.webhooks import (
+    MAX_AGENCY_LENGTH,
+    MAX_URL_LENGTH,
+    InvalidWebhookError,
+    Subscription,
+)
+from domain.values import Role
+
+router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["outbox"])
+
+DELIVERY_READERS = frozenset({Role.PARTNERSHIP, Role.ADMIN})
+
+
+class StatusFilter(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    UNADDRESSED = "unaddressed"
+    FAILING = "failing"  # pending after a failed attempt
+
+
+class SubscriptionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(max_length=MAX_URL_LENGTH, description="http(s) URL the notices are POSTed to")
+    agency: str | None = Field(
+        None,
+        max_length=MAX_AGENCY_LENGTH,
+        description="only the clocks this agency is responsible for (partnership staff; an "
+        "agency system always subscribes for its own agency)",
+    )
+
+
+class SubscriptionView(BaseModel):
+    id: int
+    partnership: str
+    agency: str = Field(description='"" for every notice of the partnership')
+    url: str
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None = None
+
+
+class SubscriptionCreated(SubscriptionView):
+    secret: str = Field(
+        description="signs every delivery (X-Tracker-Signature); shown only in this answer"
+    )
+
+
+class DeliveryView(BaseModel):
+    id: int
+    message_id: str = Field(description="X-Tracker-Delivery / Message-ID: the same each attempt")
+    partnership: str
+    kind: str
+    channel: str
+    recipient: str
+    reference: str
+    stream_id: str
+    version: int
+    status: str
+    failing: bool
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    last_attempt_at: datetime | None
+    first_failed_at: datetime | None
+    sent_at: datetime | None
+    last_error: str
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryView]
+    next_after: int | None = Field(description="pass as after= for the next page; null at the end")
+    backlog: dict[str, int] = Field(description="the caller's partnerships' deliveries by status")
+
+
+def outbox_of(request: Request, tracker: Tracker) -> Outbox:
+    outbox: Outbox | None = getattr(request.app.state, "outbox", None)
+    if outbox is None or outbox.tracker is not tracker:
+        outbox = Outbox(tracker)
+        request.app.state.outbox = outbox
+    return outbox
+
+
+def _view(s: Subscription) -> SubscriptionView:
+    return SubscriptionView(
+        id=s.id,
+        partnership=s.partnership,
+        agency=s.agency,
+        url=s.url,
+        created_at=s.created_at,
+        created_by=s.created_by,
+        revoked_at=s.revoked_at,
+    )
+
+
+def _delivery(d: Delivery) -> DeliveryView:
+    return DeliveryView(
+        id=d.id,
+        message_id=d.message_id,
+        partnership=d.partnership,
+        kind=d.kind,
+        channel=d.channel,
+        recipient=d.recipient,
+        reference=d.reference,
+        stream_id=d.stream_id,
+        version=d.version,
+        status=d.status,
+        failing=d.failing,
+        attempts=d.attempts,
+        created_at=d.created_at,
+        next_attempt_at=d.next_attempt_at,
+        last_attempt_at=d.last_attempt_at,
+        first_failed_at=d.first_failed_at,
+        sent_at=d.sent_at,
+        last_error=d.last_error,
+    )
+
+
+@router.post(
+    "/webhook-subscriptions",
+    summary="Subscribe a URL to the partnership's reminders and breaches",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SubscriptionCreated,
+)
+def subscribe(
+    body: SubscriptionRequest,
+    ctx: Context,
+    tracker: TrackerDep,
+    request: Request,
+    response: Response,
+) -> SubscriptionCreated | JSONResponse:
+    try:
+        subscription, secret = outbox_of(request, tracker).webhooks.subscribe(
+            ctx.principal, body.url, body.agency, idempotency_key=ctx.idempotency_key
+        )
+    except InvalidWebhookError as e:
+        return problems.problem(request, 422, e.code, e.message)
+    response.headers["Location"] = f"/api/v1/webhook-subscriptions/{subscription.id}"
+    return SubscriptionCreated(**_view(subscription).model_dump(), secret=secret)
+
+
+@router.get("/webhook-subscriptions", summary="The caller's webhook subscriptions")
+def list_subscriptions(
+    principal: CurrentPrincipal, tracker: TrackerDep, request: Request
+) -> list[SubscriptionView]:
+    return [_view(s) for s in outbox_of(request, tracker).webhooks.subscriptions(principal)]
+
+
+@router.delete("/webhook-subscriptions/{subscription_id}", summary="Revoke a webhook subscription")
+def revoke_subscription(
+    subscription_id: int, principal: CurrentPrincipal, tracker: TrackerDep, request: Request
+) -> SubscriptionView:
+    return _view(outbox_of(request, tracker).webhooks.revoke(principal, subscription_id))
+
+
+@router.get("/deliveries", summary="The outbox's deliveries and their state")
+def deliveries(
+    principal: CurrentPrincipal,
+    tracker: TrackerDep,
+    request: Request,
+    status: Annotated[StatusFilter | None, Query(description="only this status")] = None,
+    after: Annotated[int, Query(ge=0, description="the next_after of the previous page")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> DeliveryPage:
+    if principal.role not in DELIVERY_READERS:
+        raise NotPermittedError(f"the {principal.role.value} role does not read the outbox")
+    outbox = outbox_of(request, tracker)
+    items = outbox.deliveries(
+        partnerships=principal.partnerships,
+        status=status.value if status is not None else None,
+        after_id=after,
+        limit=limit,
+    )
+    return DeliveryPage(
+        items=[_delivery(d) for d in items],
+        next_after=items[-1].id if len(items) == limit else None,
+        backlog=outbox.backlog(principal.partnerships),
+    )
