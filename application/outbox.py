@@ -133,7 +133,13 @@ def clock_words(clock: str) -> str:
 class DeliveryError(Exception):
     """A transport could not deliver. Its text is stored as the delivery's ``last_error``:
     transports word it themselves (a status code, "connection refused") and put no message
-    content or personal data in it."""
+    content or personal data in it. ``receiver_down``: the receiver could not be reached at
+    all (nothing about this message was refused), so the other deliveries waiting for the
+    same receiver wait with this one instead of each trying in turn."""
+
+    def __init__(self, message: str, *, receiver_down: bool = False) -> None:
+        super().__init__(message)
+        self.receiver_down = receiver_down
 
 
 @dataclass(frozen=True)
@@ -568,8 +574,11 @@ class Outbox(SideTables):
                 done = self._send(delivery, transports)
             except Exception as e:
                 failed += 1
-                self._failed(delivery, token, _error_text(e))
-                if not isinstance(e, DeliveryError):
+                error = _error_text(e)
+                retry_at = self._failed(delivery, token, error)
+                if isinstance(e, DeliveryError) and e.receiver_down:
+                    self._defer_same_receiver(delivery, retry_at, error)
+                elif not isinstance(e, DeliveryError):
                     log.exception("delivery %s failed unexpectedly", delivery.message_id)
                 continue
             if done:
@@ -651,14 +660,15 @@ class Outbox(SideTables):
                 (*values, d.id),
             )
 
-    def _failed(self, d: Delivery, token: str, error: str) -> None:
-        """Back to ``pending``, the next attempt after the backoff; only while this run
-        still holds the claim (else another sender has taken the row over)."""
+    def _failed(self, d: Delivery, token: str, error: str) -> datetime:
+        """Back to ``pending``, the next attempt (returned) after the backoff; only while
+        this run still holds the claim (else another sender has taken the row over)."""
         now = self.tracker.clock()
         s = self.tracker.settings
         delay = min(
             s.outbox_retry_base_seconds * 2 ** max(0, d.attempts - 1), s.outbox_retry_max_seconds
         )
+        retry_at = now + timedelta(seconds=delay)
         statement = (
             f"UPDATE {self.t} SET status = 'pending', claim = NULL, claimed_until = NULL, "  # noqa: S608
             "next_attempt_at = ?, last_error = ?, first_failed_at = COALESCE(first_failed_at, ?) "
@@ -667,8 +677,37 @@ class Outbox(SideTables):
         with self.cursor(commit=True) as c:
             c.execute(
                 self.sql(statement),
-                (self.at(now + timedelta(seconds=delay)), error, self.at(now), d.id, token),
+                (self.at(retry_at), error, self.at(now), d.id, token),
             )
+        return retry_at
+
+    def _defer_same_receiver(self, d: Delivery, retry_at: datetime, error: str) -> None:
+        """The receiver of ``d`` is down: the other deliveries pending for it wait until
+        just after ``d``'s next attempt (their attempts unchanged, the reason shown), so a
+        down receiver costs one attempt per backoff step, not one per message. (Only for
+        failures to reach the receiver at all, which no one message can cause: a message
+        the receiver refuses holds up no other.)"""
+        now = self.tracker.clock()
+        until = retry_at + timedelta(microseconds=1)
+        # e-mail all goes through the one SMTP server; a webhook's receiver is its URL
+        same = "" if d.channel == Channel.EMAIL else " AND recipient = ?"
+        statement = (
+            f"UPDATE {self.t} SET next_attempt_at = ?, last_error = ?, "  # noqa: S608
+            "first_failed_at = COALESCE(first_failed_at, ?) "
+            f"WHERE status = 'pending' AND next_attempt_at < ? AND id <> ? AND channel = ?{same}"
+        )
+        values: list[Any] = [
+            self.at(until),
+            f"not tried: {error} (on delivery {d.id} to the same receiver)"[:MAX_ERROR_LENGTH],
+            self.at(now),
+            self.at(until),
+            d.id,
+            d.channel,
+        ]
+        if d.channel != Channel.EMAIL:
+            values.append(d.recipient)
+        with self.cursor(commit=True) as c:
+            c.execute(self.sql(statement), values)
 
     # ------------------------------------------------------------------ visibility
 

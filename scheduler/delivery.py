@@ -20,7 +20,9 @@ nothing is sent and mail waits in the outbox ("SMTP is not configured").
   subscription's secret (as returned when subscribing) over ``f"{t}.".encode() + body``.
 
 Any 2xx answer is delivered; anything else (3xx included: redirects are not followed), a
-timeout or a connection error is tried again later. A receiver checks a delivery thus::
+timeout or a connection error is tried again later. While a receiver cannot be reached at
+all (connection refused, no route, the SMTP server down), the other messages for it wait
+with the one that found it down rather than each trying in turn. A receiver checks a delivery thus::
 
     import hashlib, hmac, time
 
@@ -102,27 +104,44 @@ class SmtpTransport:
     def send_email(self, email: OutgoingEmail) -> None:
         s = self.settings
         if not s.smtp_host:
-            raise DeliveryError("SMTP is not configured (TRACKER_SMTP_HOST is empty)")
+            raise DeliveryError(
+                "SMTP is not configured (TRACKER_SMTP_HOST is empty)", receiver_down=True
+            )
         msg = self.message(email)
         try:
-            with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds) as smtp:
-                if s.smtp_starttls:
-                    smtp.starttls(context=ssl.create_default_context())
-                if s.smtp_user:
-                    smtp.login(s.smtp_user, s.smtp_password.get_secret_value())
+            smtp = self._connect()
+        except smtplib.SMTPResponseException as e:  # refused the connection, EHLO, login
+            code = f"{e.smtp_code} ({type(e).__name__})"
+            raise DeliveryError(f"the SMTP server answered {code}", receiver_down=True) from None
+        except (smtplib.SMTPException, OSError) as e:
+            what = "did not answer in time" if isinstance(e, TimeoutError) else "was not reached"
+            raise DeliveryError(
+                f"the SMTP server {what} ({type(e).__name__})", receiver_down=True
+            ) from None
+        try:
+            with smtp:
                 smtp.send_message(msg, from_addr=s.smtp_from, to_addrs=[email.to])
         except smtplib.SMTPRecipientsRefused:
             raise DeliveryError("the SMTP server refused the recipient") from None
         except smtplib.SMTPResponseException as e:
-            raise DeliveryError(
-                f"the SMTP server answered {e.smtp_code} ({type(e).__name__})"
-            ) from None
-        except smtplib.SMTPException as e:
-            raise DeliveryError(f"SMTP failed ({type(e).__name__})") from None
-        except TimeoutError:
-            raise DeliveryError("the SMTP server did not answer in time") from None
-        except OSError as e:
-            raise DeliveryError(f"could not reach the SMTP server ({type(e).__name__})") from None
+            code = f"{e.smtp_code} ({type(e).__name__})"
+            raise DeliveryError(f"the SMTP server answered {code}") from None
+        except (smtplib.SMTPException, OSError) as e:
+            raise DeliveryError(f"SMTP failed while sending ({type(e).__name__})") from None
+
+    def _connect(self) -> smtplib.SMTP:
+        """A connection ready to send: greeted, upgraded and logged in as configured."""
+        s = self.settings
+        smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds)
+        try:
+            if s.smtp_starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if s.smtp_user:
+                smtp.login(s.smtp_user, s.smtp_password.get_secret_value())
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
 
 
 class WebhookTransport:
@@ -145,10 +164,15 @@ class WebhookTransport:
         }
         try:
             answer = self.client.post(webhook.url, content=webhook.body, headers=headers)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as e:
+            # nothing of this message reached it: the receiver is down (or unreachable)
+            raise DeliveryError(
+                f"could not reach the receiver ({type(e).__name__})", receiver_down=True
+            ) from None
         except httpx.TimeoutException:
             raise DeliveryError("the receiver did not answer in time") from None
         except httpx.HTTPError as e:
-            raise DeliveryError(f"could not reach the receiver ({type(e).__name__})") from None
+            raise DeliveryError(f"the request failed ({type(e).__name__})") from None
         if not 200 <= answer.status_code < 300:
             raise DeliveryError(f"the receiver answered HTTP {answer.status_code}")
 

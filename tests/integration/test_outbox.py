@@ -536,6 +536,9 @@ def test_a_receiver_down_for_an_hour_gets_every_message_when_it_returns_and_none
 ) -> None:
     outbox = Outbox(app)
     _, secret = outbox.webhooks.subscribe(STAFF, hooks.url + "/notices")
+    other = WebhookReceiver().start()  # another system, up all along
+    outbox.webhooks.subscribe(POLICE_AGENCY, other.url + "/police")
+    outbox.webhooks.subscribe(STAFF, other.url + "/board")
     hooks.stop()
     partners_alerted_reminder(app, clock)
     remind(
@@ -547,33 +550,41 @@ def test_a_receiver_down_for_an_hour_gets_every_message_when_it_returns_and_none
         due_on=date(2026, 12, 24),
     )
     outbox.collect()
+    down = [d for d in by_channel(outbox, "webhook") if d.recipient.endswith("/notices")]
+    tried, waiting = down  # the older is tried; the other waits with it
 
     gaps: list[float] = []
     seen_attempts = 0
     for _ in range(60):  # an hour, a run a minute
         outbox.deliver_due(transports)
-        hooks_now = by_channel(outbox, "webhook")
-        assert len(hooks_now) == 2
-        for d in hooks_now:
-            assert d.status == "pending"
-            assert d.failing
-            assert d.last_error == "could not reach the receiver (ConnectError)"
-        d = hooks_now[0]
-        if d.attempts > seen_attempts:
-            seen_attempts = d.attempts
-            assert d.last_attempt_at is not None
-            gaps.append((d.next_attempt_at - d.last_attempt_at).total_seconds())
+        now = {d.id: d for d in by_channel(outbox, "webhook")}
+        first, second = now[tried.id], now[waiting.id]
+        assert (first.status, first.failing) == ("pending", True)
+        assert first.last_error == "could not reach the receiver (ConnectError)"
+        assert (second.status, second.failing, second.attempts) == ("pending", True, 0)
+        assert second.last_error == (
+            f"not tried: could not reach the receiver (ConnectError) (on delivery {tried.id} "
+            "to the same receiver)"
+        )
+        assert second.next_attempt_at > first.next_attempt_at
+        if first.attempts > seen_attempts:
+            seen_attempts = first.attempts
+            assert first.last_attempt_at is not None
+            gaps.append((first.next_attempt_at - first.last_attempt_at).total_seconds())
         clock.advance(minutes=1)
     # tried at 0, 1, 2, 4, 8, 16, 31 and 46 minutes: doubling from 30 s, at most 15 min
     assert gaps == [30, 60, 120, 240, 480, 900, 900, 900]
     assert seen_attempts == 8
     assert outbox.backlog()["failing"] == 2
-    assert [d.channel for d in outbox.deliveries(partnerships=["LEW"], status="failing")] == [
-        "webhook",
-        "webhook",
+    assert [d.id for d in outbox.deliveries(partnerships=["LEW"], status="failing")] == [
+        tried.id,
+        waiting.id,
     ]
-    assert all(d.status == "sent" for d in by_channel(outbox, "email"))  # mail went at once
+    # the receivers that were up had everything at once
+    assert all(d.status == "sent" for d in by_channel(outbox, "email"))
     assert len(smtp.received()) == 2
+    assert sorted(r.path for r in other.received()) == ["/board", "/board"]
+    other.stop()
 
     hooks.start()  # back, on the same port
     assert hooks.url.endswith(str(hooks.port))
@@ -587,8 +598,30 @@ def test_a_receiver_down_for_an_hour_gets_every_message_when_it_returns_and_none
     assert len(requests) == 2
     assert len({r.headers["x-tracker-delivery"] for r in requests}) == 2
     assert all(signed_by(secret, r.headers, r.body) for r in requests)
-    assert all(d.status == "sent" and d.attempts == 9 for d in by_channel(outbox, "webhook"))
+    after = {d.id: d for d in by_channel(outbox, "webhook")}
+    assert (after[tried.id].status, after[tried.id].attempts) == ("sent", 9)
+    assert (after[waiting.id].status, after[waiting.id].attempts) == ("sent", 1)
     assert outbox.backlog()["failing"] == 0
+
+
+def test_while_the_smtp_server_is_down_one_message_tries_for_all(
+    app: Tracker, clock: FakeClock, smtp: SmtpReceiver, transports: DeliveryTransports
+) -> None:
+    smtp.stop()
+    for _ in range(3):
+        partners_alerted_reminder(app, clock)
+    outbox = Outbox(app)
+    outbox.collect()
+    report = outbox.deliver_due(transports)
+    assert (report.sent, report.failed, report.waiting) == (0, 1, 3)
+    mails = outbox.deliveries(partnerships=["LEW"])
+    assert [d.attempts for d in mails] == [1, 0, 0]
+    assert mails[0].last_error == "the SMTP server was not reached (ConnectionRefusedError)"
+    assert all(d.last_error.startswith("not tried: the SMTP server") for d in mails[1:])
+    smtp.start()
+    clock.advance(seconds=31)
+    assert outbox.deliver_due(transports).sent == 3
+    assert len(smtp.received()) == 3
 
 
 def test_mail_waits_visibly_while_smtp_is_not_configured_and_goes_once_it_is(
