@@ -29,7 +29,11 @@ never send the same row; on success it is ``sent`` with the time; on failure it 
 personal data), ``first_failed_at`` and its next attempt after ``min(base * 2**(attempts -
 1), max)`` seconds (``TRACKER_OUTBOX_RETRY_BASE_SECONDS`` / ``_MAX_SECONDS``). A delivery
 is never given up: it stays ``pending`` (``failing``) and is tried again until it goes. Only
-a webhook whose subscription was revoked is ``cancelled``.
+a webhook whose subscription was revoked is ``cancelled``. When a receiver cannot be reached
+at all (the SMTP server, a webhook URL: connection refused, not configured), the other rows
+pending for it wait until just after the failed one's next attempt, with the reason, so a
+down receiver costs one attempt per backoff step and holds up no other receiver. A claimed
+row counts as an attempt (``attempts``), whatever became of it.
 
 **The one window for a repeat**: a sender that dies after the receiver accepted a message
 and before it marked the row sent leaves the row ``sending``; when its lease runs out the
@@ -42,6 +46,11 @@ derived from the delivery's unique key, the same on every attempt.
 link), the partnership, the clock in words, the agency or action it is for, its start and
 due dates and, for a breach, the day it was breached -- never a child's or family member's
 name, nor any free text of the case. Times come from ``tracker.clock()``.
+
+**Tables**, beside the events (the same SQLite file or PostgreSQL schema, through the event
+store's own connections): ``outbox_tracking`` (the log position collected),
+``outbox_deliveries`` (one row per delivery, kept after sending) and, from
+``application/webhooks.py``, ``webhook_subscriptions``.
 """
 
 from __future__ import annotations
