@@ -18,7 +18,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi.openapi.models import Example
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -105,6 +106,18 @@ class DeliveryPage(BaseModel):
     backlog: dict[str, int] = Field(description="the caller's partnerships' deliveries by status")
 
 
+SUBSCRIPTION_EXAMPLES: dict[str, Example] = {
+    "partnership": {
+        "summary": "partnership staff: every notice of the partnership",
+        "value": {"url": "https://case-system.example.org/tracker-notices"},
+    },
+    "one agency": {
+        "summary": "partnership staff: the clocks one agency is responsible for",
+        "value": {"url": "https://police.example.org/hooks", "agency": "Metropolitan Police"},
+    },
+}
+
+
 def outbox_of(request: Request, tracker: Tracker) -> Outbox:
     outbox: Outbox | None = getattr(request.app.state, "outbox", None)
     if outbox is None or outbox.tracker is not tracker:
@@ -155,7 +168,7 @@ def _delivery(d: Delivery) -> DeliveryView:
     response_model=SubscriptionCreated,
 )
 def subscribe(
-    body: SubscriptionRequest,
+    body: Annotated[SubscriptionRequest, Body(openapi_examples=SUBSCRIPTION_EXAMPLES)],
     ctx: Context,
     tracker: TrackerDep,
     request: Request,
