@@ -14,6 +14,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
+from typing import Any
 from uuid import uuid4
 
 from fastapi import FastAPI, Request
@@ -23,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import problems
 from api.deps import BadHeaderError, KeyCache
 from api.graph.router import graphql_router
-from api.routes import commands, read_models, reads
+from api.routes import commands, outbox, read_models, reads
 from application.access import AccessLog
 from application.app import Tracker
 from application.settings import Settings
@@ -185,6 +186,14 @@ class InProcessProjector:
             store.close()
 
 
+def _in_process_scheduler(tracker: Tracker) -> Any:
+    """The scheduler as a thread of the API process (the embedded default; with several
+    server processes one leads, by a file lock, and the others stand by)."""
+    from scheduler.service import SchedulerService
+
+    return SchedulerService(tracker.settings, tracker=tracker)
+
+
 async def _bad_header(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BadHeaderError)
     return problems.problem(request, 400, exc.code, exc.message)
@@ -201,7 +210,13 @@ def create_app(settings: Settings | None = None, *, tracker: Tracker | None = No
         app.state.projector = follower
         if follower is not None:
             follower.start()
+        scheduler = _in_process_scheduler(the_tracker) if settings.runs_scheduler_in_api else None
+        app.state.scheduler = scheduler
+        if scheduler is not None:
+            scheduler.start()
         yield
+        if scheduler is not None:
+            scheduler.stop()
         if follower is not None:
             follower.stop()
         if owned:
@@ -227,6 +242,7 @@ def create_app(settings: Settings | None = None, *, tracker: Tracker | None = No
     app.include_router(commands.router)
     app.include_router(reads.router)
     app.include_router(read_models.router)
+    app.include_router(outbox.router)
     app.state.access_log = AccessLog(the_tracker.datastore)
     app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)
     app.add_middleware(RequestGuard, max_body=settings.api_max_body_bytes)

@@ -329,6 +329,48 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """Watch the clocks, deliver reminders and breaches, send the daily digest."""
+    # the scheduler composes its own process (like serve and project)
+    import logging
+    import signal
+
+    from scheduler.jobs import SchedulerJobs
+    from scheduler.service import SchedulerService
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
+    settings = _settings(args)
+    if args.once:  # one pass now, in this process, leader or not (every job is idempotent)
+        app = Tracker(settings)
+        jobs = SchedulerJobs(app)
+        with tqdm(unit="stream", desc="watch", disable=args.quiet or None) as bar:
+            watch = jobs.watch_clocks(progress=bar.update)
+        digests = jobs.send_digests() if args.digest else 0
+        delivery = jobs.deliver()
+        print(
+            f"watched {watch.streams_checked} streams on {watch.today}: "
+            f"{len(watch.recorded)} notices recorded; {digests} digests queued; "
+            f"delivered {delivery.sent}, failed {delivery.failed}, waiting {delivery.waiting}",
+            flush=True,
+        )
+        jobs.close()
+        app.close()
+        return 0
+    service = SchedulerService(settings)
+
+    def stop(signum: int, _frame: Any) -> None:
+        service.request_stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    service.run_forever()
+    service.close()
+    return 0
+
+
 def cmd_keygen(_: argparse.Namespace) -> int:
     print(base64.b64encode(os.urandom(32)).decode())
     return 0
@@ -381,6 +423,15 @@ def build_parser() -> argparse.ArgumentParser:
     rb.add_argument("name", nargs="?", help="timeline, tracker, deadlines or reviews")
     rb.add_argument("--all", action="store_true")
     rb.set_defaults(func=cmd_rebuild)
+
+    sc = add(
+        "schedule",
+        "watch the statutory clocks: record reminders and breaches, deliver them by e-mail "
+        "and webhook, send the daily digest (one leader per database, others stand by)",
+    )
+    sc.add_argument("--once", action="store_true", help="one pass now, then exit")
+    sc.add_argument("--digest", action="store_true", help="with --once: queue today's digest")
+    sc.set_defaults(func=cmd_schedule)
 
     keys = sub.add_parser("keys", help="create, list and revoke API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)

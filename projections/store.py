@@ -108,7 +108,11 @@ class ReadStore:
             self._pg = self._pg_connection()
         else:
             path = str(self.settings.sqlite_path)
-            self._sqlite = sqlite3.connect(path, timeout=30, isolation_level=None)
+            # one transaction at a time, but maybe from another thread than the one that
+            # opened it (a scheduler job thread; closing at shutdown)
+            self._sqlite = sqlite3.connect(
+                path, timeout=30, isolation_level=None, check_same_thread=False
+            )
             self._sqlite.execute("PRAGMA journal_mode=WAL")
 
     @contextmanager

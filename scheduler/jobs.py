@@ -1,0 +1,175 @@
+"""The scheduler's jobs on one tracker: watch the clocks, deliver the outbox, send digests.
+
+Each job is idempotent and safe to repeat or to run in two processes at once: the clock
+watch decides on each stream's events (the aggregate refuses a second notice), the outbox
+holds one delivery per event and recipient, the digest one per partnership and day. Time
+is the tracker's clock, so tests move through days by setting it and calling ``tick``.
+
+Where to look: the deadlines read model lists the streams with an open clock whose
+reminder or breach is not yet recorded; every stream changed in the log after the read
+model's position is looked at too, so a read model that lags (or was never built) makes
+the watch slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from application.app import Tracker
+from application.outbox import DeliveryReport, Outbox, Transports
+from application.watch import ClockWatch, WatchReport
+from domain.clocks import NoticeKind
+from projections.deadlines import Deadlines
+from projections.digest import digest, render
+from projections.engine import Projector
+from projections.store import ReadStore
+from scheduler.delivery import default_transports
+
+log = logging.getLogger("tracker.scheduler")
+
+_STREAM_TOPICS = ("domain.case:", "domain.review:")
+FAILPOINTS_VARIABLE = "TRACKER_FAILPOINTS"
+
+
+def failpoint(name: str) -> None:
+    """Die here, at once and without cleaning up, when ``TRACKER_FAILPOINTS`` names this
+    point: how the tests kill the scheduler at an exact step (e.g. between appending a
+    reminder and sending its e-mail). Unset in every real deployment."""
+    if name in os.environ.get(FAILPOINTS_VARIABLE, "").split(","):
+        log.error("failpoint %s: exiting", name)
+        os._exit(86)
+
+
+@dataclass
+class TickReport:
+    watch: WatchReport
+    delivery: DeliveryReport
+    digests: int = 0
+
+
+@dataclass
+class RunCounts:
+    """How many times each job ran, and failed, in this process (for metrics)."""
+
+    runs: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)
+
+
+class SchedulerJobs:
+    def __init__(
+        self, tracker: Tracker, *, transports: Transports | None = None, instance: str = ""
+    ) -> None:
+        self.tracker = tracker
+        # names this scheduler in each notice's request id ("<instance>:<run>")
+        self.instance = instance or f"{socket.gethostname()}-{os.getpid()}"
+        self.store = ReadStore(tracker.settings)
+        self.deadlines = Deadlines(tracker)
+        self.positions = Projector(tracker, self.store, [self.deadlines])
+        self.watch = ClockWatch(tracker)
+        self.outbox = Outbox(tracker)
+        self.transports = transports or default_transports(tracker.settings)
+        self.counts = RunCounts()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ------------------------------------------------------------------ clock watch
+
+    def candidates(self) -> list[str]:
+        """The streams the watch must look at today."""
+        today = self.tracker.today()
+        remind_until = self.tracker.calendar.add_working_days(
+            today, self.tracker.settings.remind_working_days_before + 1
+        )
+        position = self.positions.positions()[self.deadlines.name]
+        found: dict[str, None] = {}
+        if position >= 0:
+            with self.store.transaction() as c:
+                for stream_id in self.deadlines.watch_candidates(
+                    c, today=today, remind_until=remind_until
+                ):
+                    found[stream_id] = None
+        for stream_id in self._changed_since(max(position, 0)):
+            found[stream_id] = None
+        return list(found)
+
+    def _changed_since(self, position: int) -> list[str]:
+        """Cases and reviews with events after ``position`` in the log."""
+        changed: dict[str, None] = {}
+        start = position + 1
+        while True:
+            batch = self.tracker.recorder.select_notifications(start=start, limit=1000)
+            if not batch:
+                return list(changed)
+            for n in batch:
+                if n.topic.startswith(_STREAM_TOPICS):
+                    changed[str(n.originator_id)] = None
+            start = batch[-1].id + 1
+
+    def watch_clocks(self, progress: Callable[[int], object] | None = None) -> WatchReport:
+        run_id = f"{self.instance}:{uuid.uuid4()}"
+        report = self.watch.run(self.candidates(), run_id=run_id, progress=progress)
+        if report.recorded:
+            log.info(
+                "clock watch recorded %d reminders and %d breaches on %d streams",
+                report.count(NoticeKind.REMINDER),
+                report.count(NoticeKind.BREACH),
+                len({r.stream_id for r in report.recorded}),
+                extra={"run_id": report.run_id},
+            )
+            failpoint("after_watch_recorded")
+        return report
+
+    # ------------------------------------------------------------------ delivery
+
+    def deliver(self) -> DeliveryReport:
+        """Turn new notices into deliveries, then send what is due."""
+        self.outbox.setup()
+        while self.outbox.collect():
+            pass
+        return self.outbox.deliver_due(self.transports)
+
+    # ------------------------------------------------------------------ digest
+
+    def send_digests(self, day: date | None = None) -> int:
+        """Queue today's digest for every partnership (once per partnership and day) on
+        working days; returns the e-mails queued."""
+        today = day or self.tracker.today()
+        if not self.tracker.calendar.is_working_day(today):
+            return 0
+        self.outbox.setup()
+        queued = 0
+        for partnership in self.tracker.partnerships:
+            with self.store.transaction() as c:
+                d = digest(c, self.deadlines, partnership.code, today, self.tracker.calendar)
+            subject, body = render(d, partnership.name)
+            queued += self.outbox.enqueue_digest(
+                partnership=partnership.code, day=today, subject=subject, body=body
+            )
+        return queued
+
+    # ------------------------------------------------------------------ together
+
+    def tick(self, *, digest: bool = False) -> TickReport:
+        """One pass of everything, in order: watch, (digest,) deliver."""
+        watch = self.watch_clocks()
+        digests = self.send_digests() if digest else 0
+        return TickReport(watch=watch, delivery=self.deliver(), digests=digests)
+
+    def run_job(self, name: str, job: Callable[[], Any]) -> Any:
+        """Run one job, counting it; a failure is logged and counted, and the next run
+        tries again (every job is idempotent)."""
+        self.counts.runs[name] = self.counts.runs.get(name, 0) + 1
+        try:
+            return job()
+        except Exception:
+            self.counts.failures[name] = self.counts.failures.get(name, 0) + 1
+            log.exception("scheduler job %s failed; it runs again at its next time", name)
+            return None

@@ -1,0 +1,86 @@
+"""The daily digest: what is due this week, what is overdue, scoping forms outstanding per
+agency -- by e-mail to each partnership's contacts, once a working day, no names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, time
+
+import pytest
+
+from application.app import Tracker
+from application.outbox import Status
+from domain.values import Contact
+from projections import read_models
+from projections.engine import Projector
+from projections.store import ReadStore
+from scheduler.jobs import SchedulerJobs
+from tests.support.clock import FakeClock
+from tests.support.people import CHILD_NAME, MOTHER_NAME, agency, ctx
+from tests.support.receivers import SmtpReceiver
+from tests.support.scenario import AGENCIES, decide_met, notify_and_scope, refer
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpReceiver]:
+    receiver = SmtpReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+def test_the_digest_lists_the_week_the_overdue_and_scoping_by_agency_once_a_working_day(
+    make_tracker: Callable[..., Tracker], clock: FakeClock, smtp: SmtpReceiver
+) -> None:
+    tracker = make_tracker(smtp_host="127.0.0.1", smtp_port=smtp.port)
+    case_id = refer(tracker, clock)
+    decide_met(tracker, clock, case_id)
+    notify_and_scope(tracker, clock, case_id)  # scoping requested Mon 4 Jan, due Mon 11 Jan
+    police = AGENCIES[1]
+    clock.set_day(date(2027, 1, 7))
+    tracker.return_scoping(
+        ctx(agency(police)),
+        case_id,
+        on=date(2027, 1, 7),
+        agency=police,
+        completed_by=Contact("Form Filler", police, "Safeguarding lead"),
+        involvement=False,
+        summary="Not known.",
+        analysis="",
+    )
+    store = ReadStore(tracker.settings)
+    projector = Projector(tracker, store, read_models(tracker))
+    projector.setup()
+    projector.catch_up()
+    jobs = SchedulerJobs(tracker)
+    try:
+        clock.set_day(date(2027, 1, 12), time(7, 0))  # Tuesday
+        assert jobs.send_digests() == 2  # LEW and BHR have contacts; BEX and HIL none
+        assert jobs.send_digests() == 0  # once per partnership and day
+        assert jobs.deliver().sent == 2
+        mails = {m.rcpt_tos: m for m in smtp.received()}
+        lew = mails[("safeguardingboard@lewisham.gov.uk",)].message
+        body = lew.get_content().replace("\r\n", "\n")
+        assert str(lew["Subject"]).endswith("2 overdue, 1 due this week")
+        # the two agencies that have not returned their forms are a day late
+        for name in (AGENCIES[0], AGENCIES[2]):
+            assert (
+                f"LEW-2026-0001: scoping form returned ({name}), due 2027-01-11, "
+                "1 working days late" in body
+            )
+        # the meeting (11 working days from 31 Dec: Mon 18 Jan) is due this week
+        assert "LEW-2026-0001: rapid review meeting held, due 2027-01-18" in body
+        assert f"- {AGENCIES[0]}: 1 outstanding, 1 overdue" in body
+        assert f"- {police}:" not in body  # returned
+        assert CHILD_NAME not in body
+        assert MOTHER_NAME not in body
+        bhr = mails[("RedbridgeSCP@redbridge.gov.uk",)].message.get_content().replace("\r\n", "\n")
+        assert "Overdue (0):\n- none" in bhr
+
+        clock.set_day(date(2027, 1, 16), time(7, 0))  # Saturday: no digest
+        assert jobs.send_digests() == 0
+        assert {d.status for d in jobs.outbox.deliveries(partnerships=["LEW", "BHR"])} == {
+            Status.SENT
+        }
+    finally:
+        jobs.close()
+        store.close()
