@@ -9,8 +9,10 @@ the same function *with* the lock: one round trip, ids still committed in order.
 
 from __future__ import annotations
 
+from typing import Any
+
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 
 class OrderedInsertRecorder(PostgresApplicationRecorder):
@@ -45,3 +47,13 @@ class OrderedInsertRecorder(PostgresApplicationRecorder):
         )
         index = self.create_insert_function_statement_index
         self.sql_create_statements[index] = self.sql_create_pg_function_insert_events
+
+    def _create_table(self, curs: Any) -> None:
+        """Create the tables and functions one process at a time: two processes starting at
+        once (API replicas, a projector, a scheduler) would otherwise collide in
+        ``CREATE OR REPLACE FUNCTION`` ("tuple concurrently updated")."""
+        key = f"tracker:create:{self.datastore.schema}.{self.events_table_name}"
+        curs.execute(
+            SQL("SELECT pg_advisory_xact_lock(hashtext({}))").format(Literal(key)), prepare=False
+        )
+        super()._create_table(curs)

@@ -122,7 +122,9 @@ def test_an_agency_reads_the_scoping_requests_addressed_to_it(api: Api) -> None:
 def test_the_openapi_document_has_an_example_for_every_endpoint(api: Api) -> None:
     doc = api.client.get("/openapi.json").json()
     posts = {path: spec["post"] for path, spec in doc["paths"].items() if "post" in spec}
-    assert len(posts) == len(CASE_ACTS) + len(REVIEW_ACTS) + len(CREATES)
+    # one POST per act of the process, and the webhook subscription
+    assert len(posts) == len(CASE_ACTS) + len(REVIEW_ACTS) + len(CREATES) + 1
+    assert "/api/v1/webhook-subscriptions" in posts
     for path, op in posts.items():
         content = op["requestBody"]["content"]["application/json"]
         assert content.get("examples"), f"{path} has no example"

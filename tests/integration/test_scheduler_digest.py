@@ -58,7 +58,7 @@ def test_the_digest_lists_the_week_the_overdue_and_scoping_by_agency_once_a_work
         assert jobs.send_digests() == 0  # once per partnership and day
         assert jobs.deliver().sent == 2
         mails = {m.rcpt_tos: m for m in smtp.received()}
-        lew = mails[("safeguardingboard@lewisham.gov.uk",)].message
+        lew = mails[("safeguarding-board@lewisham-partnership.example.org",)].message
         body = lew.get_content().replace("\r\n", "\n")
         assert str(lew["Subject"]).endswith("2 overdue, 1 due this week")
         # the two agencies that have not returned their forms are a day late
@@ -73,7 +73,8 @@ def test_the_digest_lists_the_week_the_overdue_and_scoping_by_agency_once_a_work
         assert f"- {police}:" not in body  # returned
         assert CHILD_NAME not in body
         assert MOTHER_NAME not in body
-        bhr = mails[("RedbridgeSCP@redbridge.gov.uk",)].message.get_content().replace("\r\n", "\n")
+        bhr = mails[("business-unit@bhr-partnership.example.org",)].message.get_content()
+        bhr = bhr.replace("\r\n", "\n")
         assert "Overdue (0):\n- none" in bhr
 
         clock.set_day(date(2027, 1, 16), time(7, 0))  # Saturday: no digest
