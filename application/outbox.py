@@ -70,7 +70,7 @@ from eventsourcing.utils import get_topic
 from application.webhooks import SideTables, Subscription, WebhookSubscriptions
 from domain.base import LONDON, AuditedAggregate
 from domain.case import Case
-from domain.clocks import ClockName
+from domain.clocks import ClockName, clock_words
 from domain.review import Review
 
 if TYPE_CHECKING:
@@ -115,25 +115,6 @@ class Kind(StrEnum):
 
 # The filters ``deliveries`` takes: a status, or "failing" (pending after a failed attempt).
 STATUS_FILTERS = (*(s.value for s in Status), "failing")
-
-CLOCK_WORDS: dict[str, str] = {
-    ClockName.PARTNERS_ALERTED: "partners alerted",
-    ClockName.CRITERIA_DECISION: "decision on the review criteria",
-    ClockName.PANEL_NOTIFICATION: "notification of the national Panel",
-    ClockName.SCOPING_SENT: "scoping forms sent to the agencies",
-    ClockName.SCOPING_RETURNED: "scoping form returned",
-    ClockName.RAPID_REVIEW_MEETING: "rapid review meeting held",
-    ClockName.REPORT_APPROVAL: "rapid review report approved by the three partners",
-    ClockName.RAPID_REVIEW_SUBMISSION: "rapid review sent to the national Panel",
-    ClockName.PANEL_RESPONSE: "the national Panel's response (watch only)",
-    ClockName.REVIEW_PUBLICATION: "review published",
-    ClockName.LEARNING_REFERRAL_CONSIDERED: "learning referral considered by the group",
-    ClockName.ACTION_DUE: "action completed",
-}
-
-
-def clock_words(clock: str) -> str:
-    return CLOCK_WORDS.get(clock, clock.replace("_", " "))
 
 
 # ---------------------------------------------------------------------- the transports' port

@@ -8,7 +8,7 @@ links the event into the stream's hash chain (``prev_hash`` -> ``hash``).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -65,10 +65,10 @@ class AuditedAggregate(Aggregate):
     # --- the scheduler's facts about a clock (each aggregate subclasses them, so their
     # topics name the aggregate: ``domain.case:Case.ReminderIssued``) -------------------
 
-    class ReminderIssued(Event):
-        """A clock comes due soon: the people responsible were reminded (``on``: the day
-        the reminder went out)."""
+    class ClockNotice(Event):
+        """What the scheduler records about one clock instance (never recorded itself)."""
 
+        notice: ClassVar[str]
         on: date
         clock: str  # domain.clocks.ClockName value
         subject: str  # the agency or action the clock instance is for, else ""
@@ -76,26 +76,20 @@ class AuditedAggregate(Aggregate):
         due_on: date
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.clock_notices = {
-                **aggregate.clock_notices,
-                notice_key("reminder", self.clock, self.subject, self.started_on): self.on,
-            }
+            key = notice_key(self.notice, self.clock, self.subject, self.started_on)
+            aggregate.clock_notices = {**aggregate.clock_notices, key: self.on}
 
-    class DeadlineBreached(Event):
+    class ReminderIssued(ClockNotice):
+        """A clock comes due soon: the people responsible were reminded (``on``: the day
+        the reminder went out)."""
+
+        notice = "reminder"
+
+    class DeadlineBreached(ClockNotice):
         """A clock passed the end of its due day still open (``on``: the first day after
         the due day, when the breach happened, whenever it was recorded)."""
 
-        on: date
-        clock: str
-        subject: str
-        started_on: date
-        due_on: date
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.clock_notices = {
-                **aggregate.clock_notices,
-                notice_key("breach", self.clock, self.subject, self.started_on): self.on,
-            }
+        notice = "breach"
 
     if TYPE_CHECKING:  # state set by the events (class annotations would become fields)
         chain_head: str

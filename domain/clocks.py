@@ -36,6 +36,28 @@ class ClockName(StrEnum):
     ACTION_DUE = "action_due"
 
 
+# How staff say each clock (e-mails, the digest): what must have happened by its due day.
+CLOCK_WORDS: dict[str, str] = {
+    ClockName.PARTNERS_ALERTED: "partners alerted",
+    ClockName.CRITERIA_DECISION: "decision on the review criteria",
+    ClockName.PANEL_NOTIFICATION: "notification of the national Panel",
+    ClockName.SCOPING_SENT: "scoping forms sent to the agencies",
+    ClockName.SCOPING_RETURNED: "scoping form returned",
+    ClockName.RAPID_REVIEW_MEETING: "rapid review meeting held",
+    ClockName.REPORT_APPROVAL: "rapid review report approved by the three partners",
+    ClockName.RAPID_REVIEW_SUBMISSION: "rapid review sent to the national Panel",
+    ClockName.PANEL_RESPONSE: "the national Panel's response (watch only)",
+    ClockName.REVIEW_PUBLICATION: "review published",
+    ClockName.LEARNING_REFERRAL_CONSIDERED: "learning referral considered by the group",
+    ClockName.ACTION_DUE: "action completed",
+}
+
+
+def clock_words(clock: str) -> str:
+    """A clock's name (a ClockName value) as staff say it."""
+    return CLOCK_WORDS.get(clock, clock.replace("_", " "))
+
+
 class ClockStatus(StrEnum):
     PENDING = "pending"
     MET = "met"

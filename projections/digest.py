@@ -12,31 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.calendar import WorkingDayCalendar
-from domain.clocks import ClockName
+from domain.clocks import ClockName, clock_words
 from projections.deadlines import COLUMNS, Deadline, Deadlines, _deadline
 from projections.store import Cursor
 
 WEEK_WORKING_DAYS = 5
-
-_WORDS = {
-    ClockName.PARTNERS_ALERTED.value: "partners alerted",
-    ClockName.CRITERIA_DECISION.value: "criteria decision",
-    ClockName.PANEL_NOTIFICATION.value: "national Panel notified",
-    ClockName.SCOPING_SENT.value: "scoping requests sent",
-    ClockName.SCOPING_RETURNED.value: "scoping form returned",
-    ClockName.RAPID_REVIEW_MEETING.value: "rapid review meeting held",
-    ClockName.REPORT_APPROVAL.value: "rapid review report approved",
-    ClockName.RAPID_REVIEW_SUBMISSION.value: "rapid review submitted to the Panel",
-    ClockName.PANEL_RESPONSE.value: "the Panel's response (watch only)",
-    ClockName.REVIEW_PUBLICATION.value: "review published",
-    ClockName.LEARNING_REFERRAL_CONSIDERED.value: "learning referral considered",
-    ClockName.ACTION_DUE.value: "action completed",
-}
-
-
-def clock_words(clock: str) -> str:
-    """A clock's name as staff say it."""
-    return _WORDS.get(clock, clock.replace("_", " "))
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,24 @@ class _PgCursor:
         return self._c.fetchone()
 
 
+def pg_connect(settings: Settings, application_name: str = "tracker") -> psycopg.Connection[Any]:
+    """A connection of its own (autocommit) to the configured database and schema."""
+    s = settings
+    conn = psycopg.connect(
+        host=s.postgres_host,
+        port=s.postgres_port,
+        user=s.postgres_user,
+        password=s.postgres_password.get_secret_value() or None,
+        dbname=s.postgres_dbname,
+        autocommit=True,
+        connect_timeout=10,
+        application_name=application_name,
+    )
+    if s.postgres_schema:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(s.postgres_schema)))
+    return conn
+
+
 class ReadStore:
     """Connections to the read-model database, one transaction at a time per store."""
 
@@ -90,18 +108,7 @@ class ReadStore:
         self._listen_conn: psycopg.Connection[Any] | None = None
 
     def _pg_connection(self) -> psycopg.Connection[Any]:
-        s = self.settings
-        conn = psycopg.connect(
-            host=s.postgres_host,
-            port=s.postgres_port,
-            user=s.postgres_user,
-            password=s.postgres_password.get_secret_value() or None,
-            dbname=s.postgres_dbname,
-            autocommit=True,  # transactions are explicit: see transaction()
-        )
-        if s.postgres_schema:
-            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(s.postgres_schema)))
-        return conn
+        return pg_connect(self.settings)  # transactions are explicit: see transaction()
 
     def _connect(self) -> None:
         if self.is_postgres:

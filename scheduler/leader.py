@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 import psycopg
-from psycopg import sql
 
 from application.settings import Database, Settings
+from projections.store import pg_connect
 
 
 class Leadership(Protocol):
@@ -40,28 +40,12 @@ class AdvisoryLockLeadership:
         self._conn: psycopg.Connection[Any] | None = None
         self._held = False
 
-    def _connect(self) -> psycopg.Connection[Any]:
-        s = self.settings
-        conn = psycopg.connect(
-            host=s.postgres_host,
-            port=s.postgres_port,
-            user=s.postgres_user,
-            password=s.postgres_password.get_secret_value() or None,
-            dbname=s.postgres_dbname,
-            autocommit=True,
-            connect_timeout=10,
-            application_name="tracker-scheduler-leader",
-        )
-        if s.postgres_schema:
-            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(s.postgres_schema)))
-        return conn
-
     def try_acquire(self) -> bool:
         if self._held and self.still_leads():
             return True
         self.release()
         try:
-            self._conn = self._connect()
+            self._conn = pg_connect(self.settings, "tracker-scheduler-leader")
             row = self._conn.execute(
                 "SELECT pg_try_advisory_lock(hashtext(%s))", (self.key,)
             ).fetchone()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,27 +16,14 @@ from application.settings import Settings
 from projections import read_models
 from projections.engine import Projector
 from projections.store import ReadStore
+from tests.support.processes import eventually, tracker_process
 from tests.support.readmodels import TABLES, table_rows
 
 pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("backend", ["postgres"], indirect=True)]
 
 
 def start(store: dict[str, Any], log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    env.update({f"TRACKER_{k.upper()}": str(v) for k, v in store.items()})
-    return subprocess.Popen(
-        [sys.executable, "-m", "application.cli", "project", "--quiet", "--poll", "0.1"],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def eventually(check: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+    return tracker_process(["project", "--quiet", "--poll", "0.1"], store, log)
 
 
 def test_one_projector_leads_and_the_other_takes_over_when_it_dies(

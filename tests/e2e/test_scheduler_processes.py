@@ -12,10 +12,8 @@ The processes run on the machine's real clock, so the cases are referred a month
 from __future__ import annotations
 
 import dataclasses
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -33,6 +31,7 @@ from application.settings import Settings
 from domain.base import AuditedAggregate
 from scheduler.jobs import FAILPOINTS_VARIABLE
 from tests.support.people import CHILD_NAME, MASH, MOTHER_NAME, ctx, referral_details, serious_harm
+from tests.support.processes import eventually, tracker_process
 from tests.support.receivers import SmtpReceiver
 
 BREACHES_PER_CASE = 3  # partners alerted, criteria decision, Panel notification
@@ -61,9 +60,10 @@ def refer_a_month_ago(tracker: Tracker) -> UUID:
 def start(
     store: dict[str, Any], smtp: SmtpReceiver, log: Path, **extra: str
 ) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    env.update({f"TRACKER_{k.upper()}": str(v) for k, v in store.items()})
-    env.update(
+    return tracker_process(
+        ["schedule"],
+        store,
+        log,
         TRACKER_ENV="test",
         TRACKER_SMTP_HOST="127.0.0.1",
         TRACKER_SMTP_PORT=str(smtp.port),
@@ -72,27 +72,10 @@ def start(
         TRACKER_LEADER_RETRY_SECONDS="0.3",
         **extra,
     )
-    return subprocess.Popen(
-        [sys.executable, "-m", "application.cli", "schedule"],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def eventually(check: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def notices(tracker: Tracker, case_id: UUID) -> list[Any]:
-    return [
-        e
-        for e in tracker.events.get(case_id)
-        if isinstance(e, (AuditedAggregate.ReminderIssued, AuditedAggregate.DeadlineBreached))
-    ]
+    return [e for e in tracker.events.get(case_id) if isinstance(e, AuditedAggregate.ClockNotice)]
 
 
 def all_breached(tracker: Tracker, case_ids: list[UUID]) -> bool:

@@ -57,14 +57,9 @@ def jobs(tracker: Tracker) -> Iterator[SchedulerJobs]:
 
 def notices(tracker: Tracker, stream_id: UUID) -> Walk:
     return [
-        (
-            "reminder" if type(e).__name__ == "ReminderIssued" else "breach",
-            e.clock,
-            e.subject,
-            e.on,
-        )
+        (e.notice, e.clock, e.subject, e.on)
         for e in tracker.events.get(stream_id)
-        if isinstance(e, (AuditedAggregate.ReminderIssued, AuditedAggregate.DeadlineBreached))
+        if isinstance(e, AuditedAggregate.ClockNotice)
     ]
 
 
@@ -131,7 +126,7 @@ def test_two_weeks_of_days_give_each_reminder_and_breach_once(
     assert notices(tracker, case_id) == EXPECTED
     # every notice is the scheduler's, in the audit
     for e in tracker.events.get(case_id):
-        if isinstance(e, (AuditedAggregate.ReminderIssued, AuditedAggregate.DeadlineBreached)):
+        if isinstance(e, AuditedAggregate.ClockNotice):
             assert e.audit.source == Source.SCHEDULER.value
             assert e.audit.role == Role.SYSTEM.value
             assert e.audit.actor_id == "scheduler"

@@ -1,0 +1,34 @@
+"""`tracker` commands as separate processes on a test's store, as an operator runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+
+def tracker_process(
+    args: Sequence[str], store: dict[str, Any], log: Path, **env: str
+) -> subprocess.Popen[bytes]:
+    """``tracker ARGS`` configured only by ``TRACKER_*`` variables (the test's ``store``
+    settings and ``env``), its output in ``log``."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    environment.update({f"TRACKER_{k.upper()}": str(v) for k, v in store.items()})
+    environment.update(env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "application.cli", *args],
+        env=environment,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def eventually(check: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
