@@ -137,18 +137,9 @@ class AuditedAggregate(Aggregate):
     ) -> None:
         """Record that the people responsible for a clock due soon were reminded; once per
         clock instance."""
-        self._check_notice("reminder", clock, subject, started_on, on, audit)
         if on > due_on:
             raise InvalidValueError(f"a reminder on {on} comes after the due day {due_on}")
-        self.trigger_event(
-            type(self).ReminderIssued,
-            audit=audit,
-            on=on,
-            clock=clock,
-            subject=subject,
-            started_on=started_on,
-            due_on=due_on,
-        )
+        self._notice(type(self).ReminderIssued, audit, on, clock, subject, started_on, due_on)
 
     def record_breach(
         self, *, audit: Audit, clock: str, subject: str, started_on: date, due_on: date
@@ -156,24 +147,22 @@ class AuditedAggregate(Aggregate):
         """Record that a clock passed its due day still open; once per clock instance. The
         breach happened at the end of the due day, so its effective date is the day after."""
         on = due_on + timedelta(days=1)
-        self._check_notice("breach", clock, subject, started_on, on, audit)
-        self.trigger_event(
-            type(self).DeadlineBreached,
-            audit=audit,
-            on=on,
-            clock=clock,
-            subject=subject,
-            started_on=started_on,
-            due_on=due_on,
-        )
+        self._notice(type(self).DeadlineBreached, audit, on, clock, subject, started_on, due_on)
 
-    def _check_notice(
-        self, kind: str, clock: str, subject: str, started_on: date, on: date, audit: Audit
+    def _notice(
+        self,
+        event_class: type[ClockNotice],
+        audit: Audit,
+        on: date,
+        clock: str,
+        subject: str,
+        started_on: date,
+        due_on: date,
     ) -> None:
+        kind = event_class.notice
         if audit.source != Source.SCHEDULER.value:
             raise InvalidValueError(f"only the scheduler records a {kind} of a clock")
-        key = notice_key(kind, clock, subject, started_on)
-        if key in self.clock_notices:
+        if notice_key(kind, clock, subject, started_on) in self.clock_notices:
             raise AlreadyRecordedError(
                 f"the {kind} of {clock}{' for ' + subject if subject else ''} "
                 f"started {started_on} is already recorded"
@@ -181,6 +170,15 @@ class AuditedAggregate(Aggregate):
         if started_on < self.began_on():
             raise InvalidValueError(f"{clock} cannot start before {self.reference} began")
         check_not_future(on, audit, f"{kind} date")
+        self.trigger_event(
+            event_class,
+            audit=audit,
+            on=on,
+            clock=clock,
+            subject=subject,
+            started_on=started_on,
+            due_on=due_on,
+        )
 
     # --- guards shared by all aggregates ---------------------------------------------
 
