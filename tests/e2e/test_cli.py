@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,20 +14,14 @@ from application.app import Tracker
 from application.generate import generate
 from application.integrity import verify_all
 from application.settings import Settings
+from tests.support.processes import tracker_env
 from tests.support.tamper import delete_event
-
-
-def env_for(store: dict[str, Any]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    for key, value in store.items():
-        env[f"TRACKER_{key.upper()}"] = str(value)
-    return env
 
 
 def tracker_cli(store: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "application.cli", *args],
-        env=env_for(store),
+        env=tracker_env(store),
         capture_output=True,
         text=True,
         timeout=300,
@@ -111,3 +104,17 @@ def test_verify_reports_a_stream_whose_newest_events_were_removed(
         f"BROKEN {victim.stream_id}: the store ends at version {victim.events_checked - 1} "
         f"but the timeline recorded version {victim.events_checked}"
     ) in verified.stdout
+
+
+def test_schedule_once_records_the_breaches_of_stalled_cases_once(store: dict[str, Any]) -> None:
+    assert tracker_cli(store, "generate", "40", "--seed", "3", "--quiet").returncode == 0
+    first = tracker_cli(store, "schedule", "--once", "--quiet")
+    assert first.returncode == 0, first.stderr
+    recorded = int(first.stdout.split(" notices recorded")[0].rsplit(" ", 1)[1])
+    assert recorded > 0  # three years of cases: some stalled past their clocks
+    again = tracker_cli(store, "schedule", "--once", "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert " 0 notices recorded" in again.stdout  # each breach once
+    helped = tracker_cli(store, "schedule", "--help")
+    assert helped.returncode == 0
+    assert "one leader per database" in helped.stdout

@@ -11,17 +11,23 @@ from pathlib import Path
 from typing import Any
 
 
+def tracker_env(store: dict[str, Any], **env: str) -> dict[str, str]:
+    """This process's environment without its ``TRACKER_*`` variables, plus the test's
+    ``store`` settings as ``TRACKER_*`` variables and ``env``."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    environment.update({f"TRACKER_{k.upper()}": str(v) for k, v in store.items()})
+    environment.update(env)
+    return environment
+
+
 def tracker_process(
     args: Sequence[str], store: dict[str, Any], log: Path, **env: str
 ) -> subprocess.Popen[bytes]:
     """``tracker ARGS`` configured only by ``TRACKER_*`` variables (the test's ``store``
     settings and ``env``), its output in ``log``."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-    environment.update({f"TRACKER_{k.upper()}": str(v) for k, v in store.items()})
-    environment.update(env)
     return subprocess.Popen(
         [sys.executable, "-m", "application.cli", *args],
-        env=environment,
+        env=tracker_env(store, **env),
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
