@@ -123,6 +123,12 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = Field(
         2000, ge=0, description="aggregates kept in memory between commands (0 disables the cache)"
     )
+    ready_max_lag: int = Field(
+        1000,
+        ge=0,
+        description="/readyz answers 503 while any read model is more than this many log "
+        "positions behind the end of the log",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:
