@@ -1,0 +1,39 @@
+# The tracker's one image: the API, the projector and the scheduler are the same program
+# (`tracker serve`, `tracker project`, `tracker schedule`); docker-compose.yml starts each.
+#
+#   docker build -t safeguarding-review-tracker .
+#   docker run --rm safeguarding-review-tracker --help          # = tracker --help
+#   docker run --rm safeguarding-review-tracker tracker keygen  # "tracker" may be repeated
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# dependencies and the code (tests, benchmarks and local state stay out: .dockerignore)
+COPY pyproject.toml README.md ./
+COPY domain ./domain
+COPY application ./application
+COPY projections ./projections
+COPY api ./api
+COPY scheduler ./scheduler
+RUN pip install . \
+    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin tracker \
+    && mkdir -p /app/var \
+    && chown tracker:tracker /app/var
+
+# the partnerships (a deployment mounts its own copy over this file; see docker-compose.yml)
+COPY config ./config
+ENV TRACKER_PARTNERSHIPS_FILE=/app/config/partnerships.toml
+
+USER tracker
+EXPOSE 8000
+
+# `tracker` is the entrypoint: `docker run IMAGE serve` runs `tracker serve`. A first
+# argument that is itself a program on PATH (`tracker`, `python`, `sh`) runs as given, so
+# `docker compose run --rm api tracker keys list` works too.
+ENTRYPOINT ["/bin/sh", "-c", "if [ $# -gt 0 ] && command -v \"$1\" >/dev/null 2>&1; then exec \"$@\"; fi; exec tracker \"$@\"", "tracker"]
+CMD ["serve", "--host", "0.0.0.0"]
