@@ -1,33 +1,40 @@
-"""The ``tracker`` command: generate data, verify history, summarise, make keys.
+"""The ``tracker`` command: serve the API, project the read models, run the scheduler,
+generate data, verify history, summarise, manage API keys and check the configuration.
 
-Configuration comes from ``TRACKER_*`` environment variables (see application/settings.py
-and the README); ``--sqlite PATH`` is a shortcut for the embedded store.
+Configuration comes from ``TRACKER_*`` environment variables or a ``.env`` file (see
+application/settings.py and the README); ``--sqlite PATH`` is a shortcut for the embedded
+store. ``tracker COMMAND --help`` describes each command.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import binascii
 import getpass
 import json
 import os
+import sqlite3
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from uuid import UUID
 
+from pydantic import SecretStr, ValidationError, model_validator
 from tqdm import tqdm
 
 from application.app import Tracker
+from application.config import ConfigurationError, load_partnerships
 from application.errors import NotFoundError
 from application.generate import generate
 from application.integrity import verify_all, verify_stream
 from application.keys import issue_key, list_keys, revoke_key
-from application.settings import Settings
+from application.settings import Database, Environment, Settings
 from domain.case import Case
 from domain.clocks import ClockStatus, case_clocks
 from domain.errors import DomainError
@@ -218,7 +225,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["TRACKER_DATABASE"] = "sqlite"
         os.environ["TRACKER_SQLITE_PATH"] = str(args.sqlite)
     app = Tracker(settings)
-    if not any(True for _ in list_keys(app)):
+    # production makes its keys with `tracker keys create` (replicas must not race to mint one)
+    if settings.env is not Environment.PRODUCTION and not any(True for _ in list_keys(app)):
         _first_run(app, settings, args.port or settings.api_port)
     app.close()
     uvicorn.run(
@@ -371,6 +379,195 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
+class _UncheckedSettings(Settings):
+    """The settings as read, without the production refusal, so that ``config check`` can
+    name every problem at once instead of the first."""
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Self:
+        return self
+
+
+def _settings_problems(s: Settings) -> list[str]:
+    """What :meth:`Settings._refuse_unsafe_production` refuses: every item, not the first."""
+    problems = []
+    key = s.encryption_key.get_secret_value()
+    if key:
+        try:
+            if len(base64.b64decode(key, validate=True)) not in (16, 24, 32):
+                problems.append("TRACKER_ENCRYPTION_KEY must decode to 16, 24 or 32 bytes")
+        except (binascii.Error, ValueError):
+            problems.append(
+                "TRACKER_ENCRYPTION_KEY is not valid base64 (make one with `tracker keygen`)"
+            )
+    if s.env is Environment.PRODUCTION:
+        if not key:
+            problems.append(
+                "production requires TRACKER_ENCRYPTION_KEY (make one with `tracker keygen`)"
+            )
+        if s.database is not Database.POSTGRES:
+            problems.append("production runs on PostgreSQL (TRACKER_DATABASE=postgres)")
+        if not s.postgres_password.get_secret_value():
+            problems.append("production requires TRACKER_POSTGRES_PASSWORD")
+    return problems
+
+
+def _validation_messages(error: ValidationError) -> list[str]:
+    messages = []
+    for e in error.errors():
+        message = str(e["msg"]).removeprefix("Value error, ")
+        if e["loc"]:
+            field = "TRACKER_" + "_".join(str(part) for part in e["loc"]).upper()
+            given = e.get("input")
+            shown = f" (got {given!r})" if isinstance(given, str | int | float) else ""
+            secret = field in {f"TRACKER_{n.upper()}" for n in _secret_fields()}
+            message = f"{field}: {message}{'' if secret else shown}"
+        messages.append(message)
+    return messages
+
+
+def _secret_fields() -> set[str]:
+    return {n for n, f in Settings.model_fields.items() if f.annotation is SecretStr}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, SecretStr):
+        return "(set, hidden)" if value.get_secret_value() else "(not set)"
+    if value is None:
+        return "(auto)"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _check_database(s: Settings) -> tuple[bool, str]:
+    """Connect to the configured store (read only: nothing is created)."""
+    if s.database is Database.SQLITE:
+        path = s.sqlite_path
+        if path.exists():
+            try:
+                lite = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+                try:
+                    tables = lite.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                finally:
+                    lite.close()
+            except sqlite3.Error as e:
+                return False, f"SQLite file {path} cannot be read: {e}"
+            return True, f"SQLite file {path} opened ({tables} tables and indexes)"
+        folder = path.absolute().parent
+        while not folder.exists():
+            folder = folder.parent
+        if not os.access(folder, os.W_OK):
+            return False, f"SQLite file {path} does not exist and {folder} is not writable"
+        return True, f"SQLite file {path} does not exist yet (it is created on first use)"
+    import psycopg
+
+    where = f"{s.postgres_user}@{s.postgres_host}:{s.postgres_port}/{s.postgres_dbname}"
+    try:
+        with psycopg.connect(
+            host=s.postgres_host,
+            port=s.postgres_port,
+            user=s.postgres_user,
+            password=s.postgres_password.get_secret_value() or None,
+            dbname=s.postgres_dbname,
+            connect_timeout=5,
+            application_name="tracker config check",
+        ) as conn:
+            version = conn.execute("SHOW server_version").fetchone()
+            schema = s.postgres_schema or "public"
+            found = conn.execute(
+                "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)
+            ).fetchone()
+    except psycopg.Error as e:
+        reason = " ".join(line.strip() for line in str(e).splitlines()) or type(e).__name__
+        return False, f"cannot connect to PostgreSQL {where}: {reason}"
+    if not found:
+        return False, f"PostgreSQL {where} has no schema {schema!r} (CREATE SCHEMA it first)"
+    server = version[0] if version else "?"
+    return True, f"connected to PostgreSQL {server} at {where}, schema {schema}"
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    """Load the settings and the partnerships, try the database; name every problem."""
+    problems: list[str] = []
+    notes: list[str] = []
+    overrides: dict[str, Any] = {}
+    if args.sqlite:
+        overrides = {"database": Database.SQLITE, "sqlite_path": Path(args.sqlite)}
+    env_file = Path(".env")
+    if env_file.is_file():
+        notes.append(f"read {env_file.absolute()} (the environment overrides it)")
+    settings: Settings | None = None
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as e:
+        try:  # read as given, to name every problem (and print what was read)
+            settings = _UncheckedSettings(**overrides)
+        except ValidationError:
+            problems.extend(_validation_messages(e))
+            settings = None
+        else:  # only the production refusal failed: name each of its problems
+            problems.extend(_settings_problems(settings) or _validation_messages(e))
+
+    if settings is not None:
+        print("effective configuration (secrets hidden):")
+        for name in Settings.model_fields:
+            value = getattr(settings, name)
+            print(f"  TRACKER_{name.upper()}={_shown(value)}")
+        print(
+            f"  (the API runs the projector: {_shown(settings.runs_projector_in_process)}; "
+            f"the scheduler: {_shown(settings.runs_scheduler_in_api)})"
+        )
+        print()
+        try:
+            partnerships = load_partnerships(settings.partnerships_file)
+        except ConfigurationError as e:
+            path, message = str(settings.partnerships_file), str(e)
+            if not message.startswith("partnerships file"):
+                message = f"partnerships file {path}: {message.removeprefix(path + ': ')}"
+            problems.append(message)
+        except OSError as e:
+            problems.append(
+                f"partnerships file {settings.partnerships_file} cannot be read: {e.strerror or e}"
+            )
+        else:
+            codes = [p.code for p in partnerships]
+            print(
+                f"ok     partnerships: {len(codes)} ({', '.join(codes)}) "
+                f"from {settings.partnerships_file}"
+            )
+            for p in partnerships:
+                if not p.contacts:
+                    notes.append(
+                        f"partnership {p.code} has no contacts: its reminders, breaches and "
+                        "digest are recorded but e-mailed to nobody"
+                    )
+                invented = [a for a in p.contacts if a.endswith(".example.org")]
+                if invented and settings.env is Environment.PRODUCTION:
+                    notes.append(
+                        f"partnership {p.code} contacts are invented example.org addresses: "
+                        f"{', '.join(invented)}"
+                    )
+        if not settings.smtp_host:
+            notes.append("TRACKER_SMTP_HOST is not set: e-mail waits in the outbox")
+        ok, message = _check_database(settings)
+        if ok:
+            print(f"ok     database: {message}")
+        else:
+            problems.append(f"database: {message}")
+    for note in notes:
+        print(f"note   {note}")
+    for problem in problems:
+        print(f"FAIL   {problem}")
+    if problems:
+        print(f"config check: {len(problems)} problem{'s' * (len(problems) > 1)}")
+        return 1
+    print("config check: fine")
+    return 0
+
+
 def cmd_keygen(_: argparse.Namespace) -> int:
     print(base64.b64encode(os.urandom(32)).decode())
     return 0
@@ -378,7 +575,7 @@ def cmd_keygen(_: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tracker", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
@@ -389,8 +586,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     g = add("generate", "write N realistic synthetic cases")
-    g.add_argument("count", type=int)
-    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("count", type=int, help="how many cases")
+    g.add_argument("--seed", type=int, default=0, help="the same seed writes the same cases")
     g.add_argument("--years", type=int, default=3, help="spread referrals over this many years")
     g.add_argument("--batch", type=int, default=10, help="cases saved per transaction")
     g.set_defaults(func=cmd_generate)
@@ -403,14 +600,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_summary)
 
     d = add("demo", "generate a demo data set if the store is empty, then summarise it")
-    d.add_argument("--count", type=int, default=200)
-    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--count", type=int, default=200, help="cases to generate (default 200)")
+    d.add_argument("--seed", type=int, default=0, help="the same seed writes the same cases")
     d.set_defaults(func=cmd_demo)
 
     sv = add("serve", "run the REST API (uvicorn)")
-    sv.add_argument("--host", default=None)
-    sv.add_argument("--port", type=int, default=None)
-    sv.add_argument("--workers", type=int, default=None)
+    sv.add_argument("--host", default=None, help="listen address (TRACKER_API_HOST)")
+    sv.add_argument("--port", type=int, default=None, help="listen port (TRACKER_API_PORT)")
+    sv.add_argument(
+        "--workers", type=int, default=None, help="server processes (TRACKER_API_WORKERS)"
+    )
     sv.set_defaults(func=cmd_serve)
 
     pr = add("project", "build the read models, then follow the log (one leader per database)")
@@ -421,7 +620,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rb = add("rebuild", "replay read models from zero into fresh tables and swap them in")
     rb.add_argument("name", nargs="?", help="timeline, tracker, deadlines or reviews")
-    rb.add_argument("--all", action="store_true")
+    rb.add_argument("--all", action="store_true", help="rebuild every read model")
     rb.set_defaults(func=cmd_rebuild)
 
     sc = add(
@@ -433,9 +632,19 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--digest", action="store_true", help="with --once: queue today's digest")
     sc.set_defaults(func=cmd_schedule)
 
-    keys = sub.add_parser("keys", help="create, list and revoke API keys")
-    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
-    kc = keys_sub.add_parser("create", help="issue a key (printed once, stored as a hash)")
+    def group(name: str, help_: str, dest: str) -> Any:
+        p = sub.add_parser(name, help=help_, description=help_)
+        return p.add_subparsers(dest=dest, required=True, metavar="COMMAND")
+
+    def member(subs: Any, name: str, help_: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = subs.add_parser(name, help=help_, description=help_)
+        p.add_argument(
+            "--sqlite", metavar="PATH", help="use this SQLite file (overrides TRACKER_*)"
+        )
+        return p
+
+    keys = group("keys", "create, list and revoke the API keys of agency systems and staff", "k")
+    kc = member(keys, "create", "issue a key (printed once, stored as a hash)")
     kc.add_argument("--principal", required=True, help="who the key speaks for, e.g. mash-lewisham")
     kc.add_argument(
         "--role",
@@ -448,18 +657,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="the agency (agency role) or partner: local_authority, police, icb",
     )
     kc.add_argument("--partnership", action="append", default=[], help="repeat for several")
-    kc.add_argument("--label", default="")
+    kc.add_argument("--label", default="", help="a note kept with the key")
     kc.set_defaults(func=cmd_keys_create)
-    kl = keys_sub.add_parser("list", help="every key: id, state, role, principal")
+    kl = member(keys, "list", "list every key: id, state, role, principal, agency, partnerships")
     kl.set_defaults(func=cmd_keys_list)
-    kr = keys_sub.add_parser("revoke", help="revoke a key by its id")
-    kr.add_argument("key_id")
-    kr.add_argument("--reason", default="")
+    kr = member(keys, "revoke", "revoke a key by its id (it stops working within the key cache)")
+    kr.add_argument("key_id", help="the key id `keys create` and `keys list` show")
+    kr.add_argument("--reason", default="", help="why, kept with the revocation")
     kr.set_defaults(func=cmd_keys_revoke)
-    for p in (kc, kl, kr):
-        p.add_argument("--sqlite", metavar="PATH", help="use this SQLite file")
 
-    k = sub.add_parser("keygen", help="print a new random AES-256 key for TRACKER_ENCRYPTION_KEY")
+    config = group("config", "check the configuration before starting the services", "c")
+    cc = member(
+        config,
+        "check",
+        "load the settings (environment and .env) and the partnerships file, try the "
+        "database; print the effective configuration without secrets and every problem "
+        "(exit 1 when there is one)",
+    )
+    cc.set_defaults(func=cmd_config_check)
+
+    k = sub.add_parser(
+        "keygen",
+        help="print a new random AES-256 key for TRACKER_ENCRYPTION_KEY",
+        description="print a new random AES-256 key for TRACKER_ENCRYPTION_KEY",
+    )
     k.set_defaults(func=cmd_keygen)
     return parser
 
