@@ -21,10 +21,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import problems
+from api import health, problems
 from api.deps import BadHeaderError, KeyCache
 from api.graph.router import graphql_router
+from api.metrics import Metrics, Observe
+from api.metrics import router as metrics_router
 from api.routes import commands, outbox, read_models, reads
+from application import logs
 from application.access import AccessLog
 from application.app import Tracker
 from application.settings import Settings
@@ -58,6 +61,7 @@ class RequestGuard:
         given = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = given if _REQUEST_ID.match(given) else uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        logs.bind(request_id=request_id)
         rid_header = (b"x-request-id", request_id.encode())
 
         if scope["method"] in _BODY_METHODS:
@@ -245,5 +249,10 @@ def create_app(settings: Settings | None = None, *, tracker: Tracker | None = No
     app.include_router(outbox.router)
     app.state.access_log = AccessLog(the_tracker.datastore)
     app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)
+    app.include_router(health.router)
+    app.include_router(metrics_router)
+    app.state.metrics = Metrics(app)
     app.add_middleware(RequestGuard, max_body=settings.api_max_body_bytes)
+    # outermost: measures and logs every answer, the guard's 413/415 included
+    app.add_middleware(Observe, metrics=app.state.metrics)
     return app

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, Header, HTTPException, Request
 
+from application import logs
 from application.app import Tracker
 from application.context import CommandContext, Principal
 from application.keys import authenticate
@@ -74,7 +76,24 @@ def principal_of(request: Request, tracker: Tracker, authorization: str) -> Prin
             401, "the API key is not valid (unknown or revoked)", headers=_CHALLENGE
         )
     request.state.principal_id = principal.id
+    route = getattr(request.scope.get("route"), "path", "")
+    logs.bind(principal_id=principal.id, **path_ids(str(route), request.path_params))
     return principal
+
+
+def path_ids(route: str, params: dict[str, Any]) -> dict[str, str]:
+    """The case or review a request's path names (for the logs), when it is a well-formed
+    id: a path is free text, and anything else in it is not repeated in a log."""
+    found: dict[str, str] = {}
+    for param in ("case_id", "aggregate_id"):
+        if param not in params:
+            continue
+        try:
+            value = str(UUID(str(params[param])))
+        except ValueError:
+            continue
+        found["review_id" if route.startswith("/api/v1/reviews/") else "case_id"] = value
+    return found
 
 
 def get_principal(

@@ -1,0 +1,278 @@
+"""``/metrics`` in the Prometheus text format, and the middleware that measures every request
+and writes its access line.
+
+What is measured (aggregate numbers only: no case, person or key is ever a label):
+
+- ``tracker_http_requests_total{method,route,status}`` and
+  ``tracker_http_request_duration_seconds{method,route}`` (a histogram), by route *template*
+  (``/api/v1/cases/{aggregate_id}/scoping-returns``; a path no route matches is
+  ``<unmatched>``);
+- ``tracker_api_commands_total{route}``: command POSTs the API answered with 2xx (an
+  idempotent replay counts too, though it records nothing), and
+  ``tracker_event_log_position``: the log's last position, read at scrape time -- its
+  increase is the number of events appended by every process;
+- ``tracker_read_model_position{model}`` and ``tracker_read_model_lag{model}`` at scrape
+  time (from ``rm_tracking``, so also right when ``tracker project`` runs elsewhere);
+- ``tracker_scheduler_job_runs_total{job}``, ``tracker_scheduler_job_failures_total{job}``
+  and ``tracker_scheduler_leading`` for the scheduler thread of this process, when it has one
+  (a separate ``tracker schedule`` process is not seen here);
+- ``tracker_outbox_deliveries{status}``: the outbox backlog (``pending``, ``sent``, ...,
+  and ``failing``: pending deliveries that have failed at least once);
+- ``tracker_event_store_up``: 1 when the scrape could read the event store.
+
+Each server process keeps its own registry: with several uvicorn workers a scrape reaches
+one of them, so the request counters are per process (the scrape-time gauges read the
+database and are the same from any worker). Scrape each worker separately, or run one
+worker per container, when the request counts must be complete.
+
+``/metrics`` takes no key. It names no one, but it shows activity and backlog: do not
+expose it publicly -- serve it only to the monitoring network.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.deps import path_ids
+from application import logs
+from application.app import Tracker
+from application.outbox import Outbox
+
+log = logging.getLogger("tracker.api")
+access = logging.getLogger("tracker.api.access")
+
+UNMATCHED = "<unmatched>"
+PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
+
+router = APIRouter(include_in_schema=False)
+
+
+class _StateCollector(Collector):
+    """Numbers read from the database (and the scheduler thread) at each scrape."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._outbox: Outbox | None = None
+
+    def collect(self) -> Iterator[Metric]:
+        from api.routes.read_models import projector_for
+
+        tracker: Tracker = self.app.state.tracker
+        up = GaugeMetricFamily(
+            "tracker_event_store_up", "1 when this scrape could read the event store"
+        )
+        try:
+            end = tracker.recorder.max_notification_id() or 0
+        except Exception as e:
+            log.warning("metrics: the event store did not answer (%s)", type(e).__name__)
+            up.add_metric([], 0)
+            yield up
+            yield from self._scheduler()
+            return
+        up.add_metric([], 1)
+        yield up
+        yield GaugeMetricFamily(
+            "tracker_event_log_position",
+            "the last position of the event log (its increase: events appended)",
+            value=end,
+        )
+        try:
+            positions = projector_for(tracker).positions()
+        except Exception as e:
+            log.warning("metrics: the read models could not be read (%s)", type(e).__name__)
+        else:
+            position = GaugeMetricFamily(
+                "tracker_read_model_position",
+                "each read model's position in the log (-1: not built yet)",
+                labels=["model"],
+            )
+            lag = GaugeMetricFamily(
+                "tracker_read_model_lag",
+                "how many log positions each read model is behind the log's end",
+                labels=["model"],
+            )
+            for name, at in sorted(positions.items()):
+                position.add_metric([name], at)
+                lag.add_metric([name], end - max(at, 0))
+            yield position
+            yield lag
+        try:
+            if self._outbox is None:
+                self._outbox = Outbox(tracker)
+            backlog = self._outbox.backlog()
+        except Exception as e:
+            log.warning("metrics: the outbox could not be read (%s)", type(e).__name__)
+        else:
+            deliveries = GaugeMetricFamily(
+                "tracker_outbox_deliveries",
+                "outbox deliveries by status ('failing': pending after a failed attempt)",
+                labels=["status"],
+            )
+            for status, n in sorted(backlog.items()):
+                deliveries.add_metric([status], n)
+            yield deliveries
+        yield from self._scheduler()
+
+    def _scheduler(self) -> Iterator[Metric]:
+        service = getattr(self.app.state, "scheduler", None)
+        if service is None:
+            return
+        counts = service.jobs.counts
+        jobs = sorted(set(counts.runs) | set(counts.failures))
+        runs = CounterMetricFamily(
+            "tracker_scheduler_job_runs", "scheduler job runs in this process", labels=["job"]
+        )
+        failures = CounterMetricFamily(
+            "tracker_scheduler_job_failures",
+            "scheduler job runs that failed in this process",
+            labels=["job"],
+        )
+        for job in jobs:
+            runs.add_metric([job], counts.runs.get(job, 0))
+            failures.add_metric([job], counts.failures.get(job, 0))
+        yield runs
+        yield failures
+        yield GaugeMetricFamily(
+            "tracker_scheduler_leading",
+            "1 while this process's scheduler is the leader",
+            value=1 if service.leading else 0,
+        )
+
+
+class Metrics:
+    """One process's registry: the request instruments and the scrape-time collector."""
+
+    def __init__(self, app: Any) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "tracker_http_requests",
+            "HTTP requests answered, by route template and status",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "tracker_http_request_duration_seconds",
+            "time to answer an HTTP request, by route template",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.commands = Counter(
+            "tracker_api_commands",
+            "command POSTs answered with 2xx (idempotent replays included)",
+            ["route"],
+            registry=self.registry,
+        )
+        self.registry.register(_StateCollector(app))
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(seconds)
+        if (
+            method == "POST"
+            and 200 <= status < 300
+            and route.startswith(("/api/v1/cases", "/api/v1/reviews"))
+        ):
+            self.commands.labels(route).inc()
+
+
+@router.get("/metrics")
+def metrics(request: Request) -> Response:
+    registry: CollectorRegistry = request.app.state.metrics.registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def route_template(scope: Scope) -> str:
+    """The template of the route that served this request, or, for an answer given before
+    routing (the request guard's 413 and 415), of the documented path it was sent to."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if isinstance(path, str):
+        return path
+    app = scope.get("app")
+    raw = str(scope.get("path", ""))
+    for template, pattern in _templates(app):
+        if pattern.match(raw):
+            return template
+    return UNMATCHED
+
+
+def _templates(app: Any) -> list[tuple[str, re.Pattern[str]]]:
+    """The OpenAPI document's paths (and ``/graphql``), compiled once per application."""
+    if app is None:
+        return []
+    found: list[tuple[str, re.Pattern[str]]] | None = getattr(app.state, "route_templates", None)
+    if found is None:
+        paths = [*app.openapi().get("paths", {}), "/graphql"]
+        found = [(p, compile_path(p)[0]) for p in paths]
+        app.state.route_templates = found
+    return found
+
+
+class Observe:
+    """Pure ASGI middleware, outermost: a log context per request, the request metrics and
+    one access line (method, route template, status, duration, ids -- never the raw path,
+    the query string or the body)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500  # what the server answers when the app raises before responding
+        started = time.perf_counter()
+
+        async def observed_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        with logs.request_context() as ctx:
+            try:
+                await self.app(scope, receive, observed_send)
+            finally:
+                seconds = time.perf_counter() - started
+                route = route_template(scope)
+                method = str(scope.get("method", ""))
+                self.metrics.observe(method, route, status, seconds)
+                _bind_path_ids(ctx, route, scope.get("path_params") or {})
+                access.log(
+                    logging.DEBUG if route in PROBES else logging.INFO,
+                    "%s %s %d %.1fms",
+                    method,
+                    route,
+                    status,
+                    seconds * 1000,
+                    extra={
+                        "method": method,
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(seconds * 1000, 1),
+                    },
+                )
+
+
+def _bind_path_ids(ctx: logs.LogContext, route: str, params: dict[str, Any]) -> None:
+    for name, value in path_ids(route, params).items():
+        if not getattr(ctx, name):
+            setattr(ctx, name, value)
