@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,9 +12,11 @@ from typing import Any
 import pytest
 
 from application.app import Tracker
+from application.cli import build_parser
 from application.generate import generate
 from application.integrity import verify_all
 from application.settings import Settings
+from tests.conftest import TEST_KEY
 from tests.support.processes import tracker_env
 from tests.support.tamper import delete_event
 
@@ -118,3 +121,109 @@ def test_schedule_once_records_the_breaches_of_stalled_cases_once(store: dict[st
     helped = tracker_cli(store, "schedule", "--help")
     assert helped.returncode == 0
     assert "one leader per database" in helped.stdout
+
+
+def _commands() -> list[tuple[list[str], str]]:
+    """Every command and subcommand of ``tracker`` with the description it gives."""
+    found: list[tuple[list[str], str]] = []
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        found.append((path, parser.description or ""))
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    walk(child, [*path, name])
+
+    walk(build_parser(), [])
+    return found
+
+
+COMMANDS = _commands()
+
+
+def test_every_command_is_reachable_from_help() -> None:
+    names = {" ".join(path) for path, _ in COMMANDS}
+    assert {"serve", "project", "schedule", "rebuild", "verify", "generate"} <= names
+    assert {"keys create", "keys list", "keys revoke", "config check", "keygen"} <= names
+
+
+@pytest.mark.parametrize(
+    ("path", "description"), COMMANDS, ids=["-".join(path) or "tracker" for path, _ in COMMANDS]
+)
+def test_help_describes_every_command(path: list[str], description: str) -> None:
+    helped = tracker_cli({}, *path, "--help")
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.startswith(f"usage: tracker {' '.join(path)}".rstrip())
+    assert len(description) > 20
+    first_words = " ".join(description.split()[:6])
+    assert first_words in " ".join(helped.stdout.split())
+
+
+def config_check(store: dict[str, Any], **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "application.cli", "config", "check"],
+        env=tracker_env(store, **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_config_check_passes_on_the_test_store_and_hides_secrets(store: dict[str, Any]) -> None:
+    checked = config_check(store, TRACKER_ENCRYPTION_KEY=TEST_KEY, TRACKER_SMTP_PASSWORD="s3cr3t")
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.rstrip().endswith("config check: fine")
+    assert "ok     database: " in checked.stdout
+    assert "ok     partnerships: 4 (BHR, LEW, BEX, HIL)" in checked.stdout
+    assert f"TRACKER_DATABASE={store['database']}" in checked.stdout
+    assert "TRACKER_ENCRYPTION_KEY=(set, hidden)" in checked.stdout
+    assert TEST_KEY not in checked.stdout
+    assert "s3cr3t" not in checked.stdout
+    if store.get("postgres_password"):
+        assert str(store["postgres_password"]) not in checked.stdout
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_config_check_names_every_problem_of_production_without_its_secrets(
+    store: dict[str, Any],
+) -> None:
+    checked = config_check(store, TRACKER_ENV="production")
+
+    assert checked.returncode == 1
+    out = checked.stdout
+    assert "FAIL   production requires TRACKER_ENCRYPTION_KEY" in out
+    assert "FAIL   production runs on PostgreSQL (TRACKER_DATABASE=postgres)" in out
+    assert "FAIL   production requires TRACKER_POSTGRES_PASSWORD" in out
+    assert out.rstrip().endswith("config check: 3 problems")
+    assert "TRACKER_ENV=production" in out  # what was read is still shown
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_config_check_refuses_a_bad_key_and_a_bad_partnerships_file(
+    store: dict[str, Any], tmp_path: Path
+) -> None:
+    missing = tmp_path / "nowhere" / "partnerships.toml"
+    checked = config_check(store, TRACKER_PARTNERSHIPS_FILE=str(missing))
+    assert checked.returncode == 1
+    assert f"FAIL   partnerships file not found: {missing}" in checked.stdout
+
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[partnerships.LEW]\nname = 'Lewisham'\n")
+    checked = config_check(store, TRACKER_PARTNERSHIPS_FILE=str(broken))
+    assert checked.returncode == 1
+    assert f"FAIL   partnerships file {broken}: LEW: local_authorities" in checked.stdout
+
+    checked = config_check(store, TRACKER_ENCRYPTION_KEY="not a key")
+    assert checked.returncode == 1
+    assert "FAIL   TRACKER_ENCRYPTION_KEY is not valid base64" in checked.stdout
+    assert "not a key" not in checked.stdout
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_config_check_says_when_the_database_cannot_be_reached(store: dict[str, Any]) -> None:
+    checked = config_check(store, TRACKER_DATABASE="postgres", TRACKER_POSTGRES_PORT="1")
+
+    assert checked.returncode == 1
+    assert "FAIL   database: cannot connect to PostgreSQL" in checked.stdout
