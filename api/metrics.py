@@ -201,12 +201,12 @@ def metrics(request: Request) -> Response:
 def route_template(scope: Scope) -> str:
     """The template of the route that served this request, or, for an answer given before
     routing (the request guard's 413 and 415), of the documented path it was sent to."""
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    if isinstance(path, str):
+    raw = str(scope.get("path", ""))
+    path = getattr(scope.get("route"), "path", None)
+    # a route of a router included with a prefix may know only its own part of the path
+    if isinstance(path, str) and compile_path(path)[0].match(raw):
         return path
     app = scope.get("app")
-    raw = str(scope.get("path", ""))
     for template, pattern in _templates(app):
         if pattern.match(raw):
             return template
@@ -247,7 +247,8 @@ class Observe:
                 status = int(message["status"])
             await send(message)
 
-        with logs.request_context() as ctx:
+        # kept when the app raises: the server's error handler (outside) logs with the ids
+        with logs.request_context(keep_on_error=True) as ctx:
             try:
                 await self.app(scope, receive, observed_send)
             finally:

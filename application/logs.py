@@ -92,14 +92,21 @@ def bind(**values: str) -> None:
 
 
 @contextmanager
-def request_context(**values: str) -> Iterator[LogContext]:
-    """A fresh context for one request (or scheduler run) while the block runs."""
+def request_context(*, keep_on_error: bool = False, **values: str) -> Iterator[LogContext]:
+    """A fresh context for one request (or scheduler run) while the block runs.
+
+    ``keep_on_error``: when an exception escapes the block the context stays set, so that
+    whoever handles the exception further out (the server's error handler, in the same
+    task) still writes the ids with it; the next request sets its own."""
     ctx = LogContext(**{k: str(v) for k, v in values.items() if k in _CONTEXT_FIELDS})
     token = _CONTEXT.set(ctx)
     try:
         yield ctx
-    finally:
-        _CONTEXT.reset(token)
+    except BaseException:
+        if not keep_on_error:
+            _CONTEXT.reset(token)
+        raise
+    _CONTEXT.reset(token)
 
 
 class JsonFormatter(logging.Formatter):
