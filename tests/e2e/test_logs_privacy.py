@@ -62,10 +62,14 @@ PERSONAL = (
 
 
 def personal_details() -> dict[str, Any]:
-    details = copy.deepcopy(REFERRAL_DETAILS)
-    details["child"].update(
-        name=CHILD_NAME, date_of_birth=CHILD_BORN, nhs_number=NHS_NUMBER, address=ADDRESS
-    )
+    details: dict[str, Any] = copy.deepcopy(REFERRAL_DETAILS)
+    details["child"] = {
+        **details["child"],
+        "name": CHILD_NAME,
+        "date_of_birth": CHILD_BORN,
+        "nhs_number": NHS_NUMBER,
+        "address": ADDRESS,
+    }
     details["family"] = [
         {
             "name": MOTHER_NAME,
