@@ -34,6 +34,7 @@ from application.errors import NotFoundError
 from application.generate import generate
 from application.integrity import verify_all, verify_stream
 from application.keys import issue_key, list_keys, revoke_key
+from application.logs import configure_logging, uvicorn_log_config
 from application.settings import Database, Environment, Settings
 from domain.case import Case
 from domain.clocks import ClockStatus, case_clocks
@@ -221,6 +222,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = _settings(args)
+    configure_logging(settings.log_level)
     if args.sqlite:
         os.environ["TRACKER_DATABASE"] = "sqlite"
         os.environ["TRACKER_SQLITE_PATH"] = str(args.sqlite)
@@ -235,7 +237,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host or settings.api_host,
         port=args.port or settings.api_port,
         workers=args.workers or settings.api_workers,
-        log_level="info",
+        log_config=uvicorn_log_config(settings.log_level),  # JSON lines in every worker
+        access_log=False,  # the API writes its own access line, without query strings
     )
     return 0
 
@@ -293,6 +296,7 @@ def _projector(args: argparse.Namespace) -> tuple[Tracker, Any]:
 def cmd_project(args: argparse.Namespace) -> int:
     """Build and follow the read models; one leader per database, others stand by."""
     app, projector = _projector(args)
+    configure_logging(app.settings.log_level)
     announced = False
     while not projector.store.try_lead("projector"):
         if not announced:
@@ -340,17 +344,13 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 def cmd_schedule(args: argparse.Namespace) -> int:
     """Watch the clocks, deliver reminders and breaches, send the daily digest."""
     # the scheduler composes its own process (like serve and project)
-    import logging
     import signal
 
     from scheduler.jobs import SchedulerJobs
     from scheduler.service import SchedulerService
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
     settings = _settings(args)
+    configure_logging(settings.log_level)
     if args.once:  # one pass now, in this process, leader or not (every job is idempotent)
         app = Tracker(settings)
         jobs = SchedulerJobs(app)

@@ -80,6 +80,12 @@ class Settings(BaseSettings):
         description="run the read-model projector inside the API process (default: yes on "
         "the embedded SQLite store, no on PostgreSQL, where `tracker project` runs it)",
     )
+    log_level: str = Field(
+        "INFO",
+        pattern=r"^(DEBUG|INFO|WARNING|ERROR)$",
+        description="JSON log lines at this level and above (production: INFO; libraries at "
+        "DEBUG are not held to the no-personal-data rule)",
+    )
     # --- the scheduler (scheduler/): clock watch, deliveries, daily digest -----------
     scheduler_in_api: bool | None = Field(
         None,
