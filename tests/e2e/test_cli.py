@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from application.app import Tracker
@@ -17,7 +19,8 @@ from application.generate import generate
 from application.integrity import verify_all
 from application.settings import Settings
 from tests.conftest import TEST_KEY
-from tests.support.processes import tracker_env
+from tests.support.graph import free_port
+from tests.support.processes import eventually, tracker_env, tracker_process
 from tests.support.tamper import delete_event
 
 
@@ -227,3 +230,69 @@ def test_config_check_says_when_the_database_cannot_be_reached(store: dict[str, 
 
     assert checked.returncode == 1
     assert "FAIL   database: cannot connect to PostgreSQL" in checked.stdout
+
+
+def test_keys_are_created_listed_and_revoked_from_the_command_line(store: dict[str, Any]) -> None:
+    made = tracker_cli(
+        store, "keys", "create", "--principal", "mash-lew", "--role", "agency",
+        "--agency", "Lewisham MASH", "--partnership", "LEW", "--label", "MASH system",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    key_id = made.stdout.split("key id ", 1)[1].split()[0]
+    listed = tracker_cli(store, "keys", "list")
+    assert f"{key_id}  active" in listed.stdout
+    assert "mash-lew" in listed.stdout
+    revoked = tracker_cli(store, "keys", "revoke", key_id, "--reason", "system retired")
+    assert revoked.returncode == 0, revoked.stderr
+    assert f"{key_id}  revoked" in tracker_cli(store, "keys", "list").stdout
+    # the scheduler's own role is no key's
+    system = tracker_cli(
+        store, "keys", "create", "--principal", "x", "--role", "system", "--partnership", "LEW"
+    )
+    assert system.returncode == 2
+    assert "invalid choice" in system.stderr
+
+
+def test_rebuild_replays_every_read_model_and_refuses_an_unknown_one(
+    store: dict[str, Any],
+) -> None:
+    assert tracker_cli(store, "generate", "15", "--seed", "5", "--quiet").returncode == 0
+    assert tracker_cli(store, "project", "--once", "--quiet").returncode == 0
+    rebuilt = tracker_cli(store, "rebuild", "--all", "--quiet")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "rebuilt timeline, tracker, deadlines, reviews up to position" in rebuilt.stdout
+    unknown = tracker_cli(store, "rebuild", "trackers")
+    assert unknown.returncode == 2
+    assert "no read model 'trackers'" in unknown.stderr
+
+
+def test_serve_answers_health_and_readiness_and_logs_json_lines(
+    store: dict[str, Any], tmp_path: Path
+) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    server = tracker_process(
+        ["serve", "--port", str(port)],
+        store,
+        log,
+        TRACKER_PROJECTOR_IN_PROCESS="true",  # readiness needs built read models
+        TRACKER_SCHEDULER_IN_API="false",
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+
+        def answers(path: str, status: int) -> bool:
+            try:
+                return httpx.get(base + path, timeout=2).status_code == status
+            except httpx.HTTPError:
+                return False
+
+        eventually(lambda: answers("/healthz", 200), "the server to start")
+        eventually(lambda: answers("/readyz", 200), "the read models to be built")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = [line for line in log.read_text().splitlines() if line.startswith("{")]
+    assert lines
+    for line in lines:
+        assert {"time", "level", "logger", "message"} <= set(json.loads(line))
