@@ -12,15 +12,13 @@ answered: the caller writes the log entries before handing out the data.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from eventsourcing.postgres import PostgresDatastore
-
 from application.context import Principal
+from application.sidetables import SideTables
 
 _COLUMNS = "at, principal_id, role, partnership, case_id, reference, fields, request_id, operation"
 
@@ -65,22 +63,22 @@ def entry(
     )
 
 
-_PG_DDL = """
-CREATE TABLE IF NOT EXISTS {t} (
-    id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL, principal_id TEXT NOT NULL,
-    role TEXT NOT NULL, partnership TEXT NOT NULL, case_id TEXT NOT NULL,
-    reference TEXT NOT NULL, fields TEXT NOT NULL, request_id TEXT NOT NULL,
-    operation TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS access_log_case ON {t} (case_id, id);
-CREATE OR REPLACE FUNCTION {s}.access_log_is_append_only() RETURNS trigger AS $$
-BEGIN RAISE EXCEPTION 'the access log is append-only'; END $$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS access_log_append_only ON {t};
-CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON {t}
-    FOR EACH ROW EXECUTE FUNCTION {s}.access_log_is_append_only();
-DROP TRIGGER IF EXISTS access_log_no_truncate ON {t};
-CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON {t}
-    FOR EACH STATEMENT EXECUTE FUNCTION {s}.access_log_is_append_only();
-"""
+_PG_DDL = (
+    "CREATE TABLE IF NOT EXISTS {s}.access_log ("
+    "id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL, principal_id TEXT NOT NULL, "
+    "role TEXT NOT NULL, partnership TEXT NOT NULL, case_id TEXT NOT NULL, "
+    "reference TEXT NOT NULL, fields TEXT NOT NULL, request_id TEXT NOT NULL, "
+    "operation TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS access_log_case ON {s}.access_log (case_id, id)",
+    "CREATE OR REPLACE FUNCTION {s}.access_log_is_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'the access log is append-only'; END $$ LANGUAGE plpgsql",
+    "DROP TRIGGER IF EXISTS access_log_append_only ON {s}.access_log",
+    "CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON {s}.access_log "
+    "FOR EACH ROW EXECUTE FUNCTION {s}.access_log_is_append_only()",
+    "DROP TRIGGER IF EXISTS access_log_no_truncate ON {s}.access_log",
+    "CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON {s}.access_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION {s}.access_log_is_append_only()",
+)
 
 _SQLITE_DDL = (
     "CREATE TABLE IF NOT EXISTS access_log ("
@@ -96,43 +94,18 @@ _SQLITE_DDL = (
 )
 
 
-class AccessLog:
+class AccessLog(SideTables):
     """Append and read the access log through the event store's datastore."""
 
     def __init__(self, datastore: Any) -> None:
-        self.datastore = datastore
-        self.postgres = isinstance(datastore, PostgresDatastore)
-        if self.postgres:
-            schema = '"' + datastore.schema.replace('"', '""') + '"'
-            self.table = f"{schema}.access_log"
-            self._schema = schema
-        else:
-            self.table = "access_log"
-            self._schema = ""
+        super().__init__(datastore)
+        self.access_table = self.table("access_log")
         self._ready = False
 
-    @contextmanager
-    def _cursor(self, *, commit: bool) -> Iterator[Any]:
-        with self.datastore.transaction(commit=commit) as c:
-            yield c
-
-    def _sql(self, statement: str) -> str:
-        return statement.replace("?", "%s") if self.postgres else statement
-
     def setup(self) -> None:
-        if self._ready:
-            return
-        with self._cursor(commit=True) as c:
-            if self.postgres:
-                # one statement at a time: a concurrent first use may race on CREATE
-                c.execute("SELECT pg_advisory_xact_lock(hashtext('tracker:access_log'))")
-                for statement in _PG_DDL.format(t=self.table, s=self._schema).split(";\n"):
-                    if statement.strip():
-                        c.execute(statement)
-            else:
-                for statement in _SQLITE_DDL:
-                    c.execute(statement)
-        self._ready = True
+        if not self._ready:
+            self.create("access_log", _PG_DDL, _SQLITE_DDL)
+            self._ready = True
 
     def append(self, entries: Sequence[AccessEntry]) -> None:
         """Write ``entries`` in one transaction (all of them, or none and an error)."""
@@ -141,7 +114,7 @@ class AccessLog:
         self.setup()
         rows = [
             (
-                e.at if self.postgres else e.at.isoformat(timespec="microseconds"),
+                self.at(e.at),
                 e.principal_id,
                 e.role,
                 e.partnership,
@@ -154,9 +127,9 @@ class AccessLog:
             for e in entries
         ]
         marks = ", ".join("?" * 9)
-        with self._cursor(commit=True) as c:
+        with self.cursor(commit=True) as c:
             c.executemany(
-                self._sql(f"INSERT INTO {self.table} ({_COLUMNS}) VALUES ({marks})"),  # noqa: S608
+                self.sql(f"INSERT INTO {self.access_table} ({_COLUMNS}) VALUES ({marks})"),  # noqa: S608
                 rows,
             )
 
@@ -185,22 +158,23 @@ class AccessLog:
         ):
             if value is not None:
                 where.append(clause)
-                as_text = isinstance(value, datetime) and not self.postgres
-                params.append(value.isoformat(timespec="microseconds") if as_text else value)  # type: ignore[union-attr]
+                params.append(self.at(value) if isinstance(value, datetime) else value)
         statement = (
-            f"SELECT id, {_COLUMNS} FROM {self.table} "  # noqa: S608 - our table, bound values
+            f"SELECT id, {_COLUMNS} FROM {self.access_table} "  # noqa: S608 - our table, bound values
             f"WHERE {' AND '.join(where)} ORDER BY id LIMIT ?"
         )
-        with self._cursor(commit=False) as c:
-            c.execute(self._sql(statement), (*params, limit))
+        with self.cursor(commit=False) as c:
+            c.execute(self.sql(statement), (*params, limit))
             rows = c.fetchall()
         return [self._entry(r) for r in rows]
 
     def _entry(self, r: Any) -> AccessEntry:
         values = list(r.values()) if isinstance(r, dict) else list(r)
         id_, at, principal_id, role, partnership, case_id, reference, fields, rid, op = values
+        when = self.instant(at)
+        assert when is not None
         return AccessEntry(
-            at=at if isinstance(at, datetime) else datetime.fromisoformat(at),
+            at=when,
             principal_id=principal_id,
             role=role,
             partnership=partnership,

@@ -67,7 +67,8 @@ from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.utils import get_topic
 
-from application.webhooks import SideTables, Subscription, WebhookSubscriptions
+from application.sidetables import SideTables
+from application.webhooks import Subscription, WebhookSubscriptions
 from domain.base import LONDON, AuditedAggregate
 from domain.case import Case
 from domain.clocks import ClockName, clock_words

@@ -25,18 +25,16 @@ import base64
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.postgres import PostgresDatastore
 
 from application.context import Principal
 from application.errors import IdempotencyKeyReusedError, NotFoundError, NotPermittedError
+from application.sidetables import SideTables
 from domain.values import Role
 
 if TYPE_CHECKING:
@@ -58,62 +56,6 @@ class InvalidWebhookError(ValueError):
 
 class InvalidWebhookUrlError(InvalidWebhookError):
     code = "invalid_webhook_url"
-
-
-class SideTables:
-    """Tables kept beside the events, reached through the event store's datastore: one
-    SQL dialect (``?`` marks, turned into ``%s`` on PostgreSQL), schema-qualified names on
-    PostgreSQL, instants as ISO-8601 UTC text on SQLite (so they sort as text)."""
-
-    def __init__(self, datastore: Any) -> None:
-        self.datastore = datastore
-        self.postgres = isinstance(datastore, PostgresDatastore)
-        self.schema = '"' + datastore.schema.replace('"', '""') + '"' if self.postgres else ""
-
-    def table(self, name: str) -> str:
-        return f"{self.schema}.{name}" if self.postgres else name
-
-    @contextmanager
-    def cursor(self, *, commit: bool) -> Iterator[Any]:
-        with self.datastore.transaction(commit=commit) as c:
-            yield c
-
-    def sql(self, statement: str) -> str:
-        return statement.replace("?", "%s") if self.postgres else statement
-
-    def create(self, lock: str, postgres: Sequence[str], sqlite: Sequence[str]) -> None:
-        """Run DDL once; on PostgreSQL under an advisory lock (a concurrent first use may
-        race on CREATE), one statement at a time."""
-        with self.cursor(commit=True) as c:
-            if self.postgres:
-                c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"tracker:{lock}",))
-                for statement in postgres:
-                    c.execute(statement.format(s=self.schema))
-            else:
-                for statement in sqlite:
-                    c.execute(statement)
-
-    def at(self, value: datetime | None) -> Any:
-        """An instant as the database takes it."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("instants are timezone-aware")
-        utc = value.astimezone(UTC)
-        return utc if self.postgres else utc.isoformat(timespec="microseconds")
-
-    @staticmethod
-    def instant(value: Any) -> datetime | None:
-        """An instant as the database gave it."""
-        if value is None:
-            return None
-        if isinstance(value, datetime):
-            return value.astimezone(UTC)
-        return datetime.fromisoformat(str(value)).astimezone(UTC)
-
-    @staticmethod
-    def row(r: Any) -> dict[str, Any]:
-        return dict(r) if not isinstance(r, dict) else r
 
 
 @dataclass(frozen=True)

@@ -404,7 +404,7 @@ def test_every_read_of_personal_data_is_logged_and_the_log_cannot_be_changed(
 def _access_table(graph: Graph) -> str:
     from application.access import AccessLog
 
-    return AccessLog(graph.tracker.datastore).table
+    return AccessLog(graph.tracker.datastore).access_table
 
 
 # --- safety ------------------------------------------------------------
