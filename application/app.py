@@ -63,7 +63,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _back_off(attempt: int) -> None:
+def back_off(attempt: int) -> None:
     """Sleep a random while, longer after each lost race, so that writers contending for
     one case spread out instead of colliding again (at most 50 ms)."""
     time.sleep(random.uniform(0, min(0.05, 0.002 * 2**attempt)))
@@ -232,7 +232,7 @@ class Tracker(Application[UUID]):
                     return prior
                 lost += 1  # someone else wrote first: reload, decide again, after a pause
                 fresh = True
-                _back_off(lost)
+                back_off(lost)
             except (DomainError, VersionConflictError):
                 prior = self._prior_answer(ctx, print_)
                 if prior is not None:

@@ -12,8 +12,6 @@ decides again on the newer state, which then holds the notice, and records nothi
 
 from __future__ import annotations
 
-import random
-import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,7 +22,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from application.app import Tracker
+from application.app import Tracker, back_off
 from application.errors import ConcurrentWriteError
 from domain.base import AuditedAggregate, local_date
 from domain.case import Case
@@ -115,7 +113,7 @@ class ClockWatch:
                 recordings = self.tracker.save(agg)
             except IntegrityError:
                 lost += 1  # another writer (or watcher) got there first: decide again
-                time.sleep(random.uniform(0, min(0.05, 0.002 * 2**lost)))
+                back_off(lost)
                 continue
             return [
                 _recorded(agg, notice, r.domain_event.originator_version, r.notification.id)
