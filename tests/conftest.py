@@ -23,6 +23,7 @@ from application.app import Tracker
 from application.settings import Settings
 from tests.support.clock import FakeClock
 from tests.support.postgres import conninfo, create_database, drop_database, postgres_params
+from tests.support.receivers import SmtpReceiver
 
 TEST_KEY = base64.b64encode(b"k" * 32).decode()
 
@@ -73,6 +74,14 @@ def make_settings(store: dict[str, Any]) -> Callable[..., Settings]:
         return Settings(_env_file=None, **values)
 
     return make
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpReceiver]:
+    """A real SMTP server on loopback that keeps every message it accepts."""
+    receiver = SmtpReceiver().start()
+    yield receiver
+    receiver.stop()
 
 
 @pytest.fixture

@@ -16,13 +16,12 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -36,13 +35,6 @@ from tests.support.receivers import SmtpReceiver
 
 BREACHES_PER_CASE = 3  # partners alerted, criteria decision, Panel notification
 LEW_CONTACTS = 1  # config/partnerships.toml: one partnership contact, no agency contact
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpReceiver]:
-    receiver = SmtpReceiver().start()
-    yield receiver
-    receiver.stop()
 
 
 def refer_a_month_ago(tracker: Tracker) -> UUID:

@@ -74,13 +74,6 @@ PERSONAL = (
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpReceiver]:
-    receiver = SmtpReceiver().start()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
 def hooks() -> Iterator[WebhookReceiver]:
     receiver = WebhookReceiver().start()
     yield receiver

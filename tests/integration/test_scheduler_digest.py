@@ -3,10 +3,8 @@ agency -- by e-mail to each partnership's contacts, once a working day, no names
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, time
-
-import pytest
 
 from application.app import Tracker
 from application.outbox import Status
@@ -19,13 +17,6 @@ from tests.support.clock import FakeClock
 from tests.support.people import CHILD_NAME, MOTHER_NAME, agency, ctx
 from tests.support.receivers import SmtpReceiver
 from tests.support.scenario import AGENCIES, decide_met, notify_and_scope, refer
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpReceiver]:
-    receiver = SmtpReceiver().start()
-    yield receiver
-    receiver.stop()
 
 
 def test_the_digest_lists_the_week_the_overdue_and_scoping_by_agency_once_a_working_day(
