@@ -20,10 +20,9 @@ from api.routes.commands import CASE_ACTS
 from api.schemas import command_kwargs, command_model
 from application.app import Tracker
 from application.context import CommandContext, Principal
-from application.settings import Settings
 from benchmarks.ingest import steps
 from domain.values import Role
-from tests.support.postgres import create_database, drop_database
+from tests.support.postgres import create_database, drop_database, postgres_settings
 
 ROUTE = {a.path: a.use_case for a in CASE_ACTS}
 model = cache(command_model)
@@ -36,15 +35,7 @@ def kwargs(use_case: str, body: dict[str, Any]) -> dict[str, Any]:
 def main() -> None:
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     params = create_database("tracker_app_level")
-    settings = Settings(
-        _env_file=None,
-        database="postgres",
-        postgres_host=params["host"],
-        postgres_port=int(params["port"]),
-        postgres_user=params["user"],
-        postgres_dbname="tracker_app_level",
-        postgres_pool_size=max(threads, 2),
-    )
+    settings = postgres_settings(params, "tracker_app_level", postgres_pool_size=max(threads, 2))
     tracker = Tracker(settings)
     principal = Principal("bench", Role.PARTNERSHIP, "bench", ("LEW",))
     done = [0] * threads

@@ -20,7 +20,7 @@ from pathlib import Path
 from application.app import Tracker
 from application.generate import generate
 from application.settings import Settings
-from tests.support.postgres import create_database, drop_database
+from tests.support.postgres import create_database, drop_database, postgres_settings
 
 
 def run(settings: Settings, cases: int, batch: int) -> tuple[int, float]:
@@ -53,16 +53,7 @@ def main() -> None:
 
     params = create_database("tracker_bench")
     try:
-        pg = Settings(
-            _env_file=None,
-            database="postgres",
-            postgres_host=params["host"],
-            postgres_port=int(params["port"]),
-            postgres_user=params["user"],
-            postgres_password=params.get("password", ""),
-            postgres_dbname=params["dbname"],
-            encryption_key=key,
-        )
+        pg = postgres_settings(params, params["dbname"], encryption_key=key)
         events, seconds = run(pg, args.cases, args.batch)
         print(f"postgres  {events:>9,} events {seconds:7.1f}s {events / seconds:>9,.0f} events/s")
     finally:

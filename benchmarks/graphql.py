@@ -38,7 +38,7 @@ from domain.values import Role
 from projections import read_models
 from projections.engine import Projector
 from projections.store import ReadStore
-from tests.support.postgres import create_database, postgres_params
+from tests.support.postgres import create_database, postgres_params, postgres_settings
 
 DB = "tracker_graphql"
 
@@ -62,16 +62,7 @@ HISTORY = """query($id: ID!) {
 
 
 def settings_for(params: dict[str, str], pool: int) -> Settings:
-    return Settings(
-        _env_file=None,
-        database="postgres",
-        postgres_host=params["host"],
-        postgres_port=int(params["port"]),
-        postgres_user=params["user"],
-        postgres_password=params.get("password", ""),
-        postgres_dbname=DB,
-        postgres_pool_size=pool,
-    )
+    return postgres_settings(params, DB, postgres_pool_size=pool)
 
 
 def long_case(tracker: Tracker, events: int) -> UUID:

@@ -34,7 +34,7 @@ from application.app import Tracker
 from application.keys import issue_key
 from application.settings import Settings
 from benchmarks.server import server_env, start_server
-from tests.support.postgres import create_database, drop_database
+from tests.support.postgres import create_database, drop_database, postgres_settings
 
 V1 = "/api/v1"
 DB = "tracker_ingest"
@@ -189,17 +189,7 @@ def main() -> None:
         import base64
 
         key64 = base64.b64encode(os.urandom(32)).decode()
-    settings = Settings(
-        _env_file=None,
-        database="postgres",
-        postgres_host=params["host"],
-        postgres_port=int(params["port"]),
-        postgres_user=params["user"],
-        postgres_password=params.get("password", ""),
-        postgres_dbname=DB,
-        encryption_key=key64,
-        postgres_pool_size=args.clients,
-    )
+    settings = postgres_settings(params, DB, encryption_key=key64, postgres_pool_size=args.clients)
     tracker = Tracker(settings)
     key = issue_key(tracker, principal_id="bench", role="partnership", partnerships=["LEW"])[0]
     tracker.close()

@@ -20,11 +20,15 @@ from functools import partial
 
 from application.app import Tracker
 from application.generate import generate
-from application.settings import Settings
 from projections import read_models
 from projections.engine import Projector, read_log
 from projections.store import ReadStore
-from tests.support.postgres import create_database, drop_database, postgres_params
+from tests.support.postgres import (
+    create_database,
+    drop_database,
+    postgres_params,
+    postgres_settings,
+)
 
 DB = "tracker_rebuild"
 
@@ -40,14 +44,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the database afterwards")
     args = parser.parse_args()
     params = postgres_params() if args.reuse else create_database(DB)
-    settings = Settings(
-        _env_file=None,
-        database="postgres",
-        postgres_host=params["host"],
-        postgres_port=int(params["port"]),
-        postgres_user=params["user"],
-        postgres_dbname=DB,
-    )
+    settings = postgres_settings(params, DB)
     tracker = Tracker(settings)
     if not args.reuse:
         started = time.perf_counter()

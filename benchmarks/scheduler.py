@@ -24,12 +24,11 @@ import time
 
 from application.app import Tracker
 from application.generate import generate
-from application.settings import Settings
 from projections import read_models
 from projections.engine import Projector
 from projections.store import ReadStore
 from scheduler.jobs import SchedulerJobs
-from tests.support.postgres import create_database, postgres_params
+from tests.support.postgres import create_database, postgres_params, postgres_settings
 from tests.support.receivers import SmtpReceiver
 
 DB = "tracker_scheduler"
@@ -43,16 +42,7 @@ def main() -> None:
     logging.getLogger("tracker.outbox").setLevel(logging.ERROR)  # no line per unheard notice
     params = postgres_params() if args.reuse else create_database(DB)
     smtp = SmtpReceiver().start()
-    settings = Settings(
-        _env_file=None,
-        database="postgres",
-        postgres_host=params["host"],
-        postgres_port=int(params["port"]),
-        postgres_user=params["user"],
-        postgres_dbname=DB,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-    )
+    settings = postgres_settings(params, DB, smtp_host="127.0.0.1", smtp_port=smtp.port)
     tracker = Tracker(settings)
     if not args.reuse:
         started = time.perf_counter()

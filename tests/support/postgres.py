@@ -21,6 +21,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from application.settings import Settings
+
 _DEFAULTS: dict[str, str] = {
     "host": "127.0.0.1",
     "port": "5432",
@@ -82,3 +84,17 @@ def create_database(name: str) -> dict[str, str]:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
     return {**postgres_params(), "dbname": name}
+
+
+def postgres_settings(params: Mapping[str, str], dbname: str, **overrides: Any) -> Settings:
+    """Settings for the tracker on database ``dbname`` of the server ``params`` names."""
+    return Settings(
+        _env_file=None,
+        database="postgres",
+        postgres_host=params["host"],
+        postgres_port=int(params["port"]),
+        postgres_user=params["user"],
+        postgres_password=params.get("password", ""),
+        postgres_dbname=dbname,
+        **overrides,
+    )
