@@ -29,7 +29,7 @@ from api.metrics import router as metrics_router
 from api.routes import commands, outbox, read_models, reads
 from application import logs
 from application.access import AccessLog
-from application.app import Tracker
+from application.service import Safeguarding
 from application.settings import Settings
 
 log = logging.getLogger("tracker.api")
@@ -153,7 +153,7 @@ class InProcessProjector:
     """The read models kept current by a thread of the API process (the embedded default,
     where there is no separate `tracker project`)."""
 
-    def __init__(self, tracker: Tracker) -> None:
+    def __init__(self, tracker: Safeguarding) -> None:
         self.tracker = tracker
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="projector", daemon=True)
@@ -190,7 +190,7 @@ class InProcessProjector:
             store.close()
 
 
-def _in_process_scheduler(tracker: Tracker) -> Any:
+def _in_process_scheduler(tracker: Safeguarding) -> Any:
     """The scheduler as a thread of the API process (the embedded default; with several
     server processes one leads, by a file lock, and the others stand by)."""
     from scheduler.service import SchedulerService
@@ -203,10 +203,10 @@ async def _bad_header(request: Request, exc: Exception) -> JSONResponse:
     return problems.problem(request, 400, exc.code, exc.message)
 
 
-def create_app(settings: Settings | None = None, *, tracker: Tracker | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, tracker: Safeguarding | None = None) -> FastAPI:
     settings = settings or Settings()
     owned = tracker is None
-    the_tracker = tracker or Tracker(settings)
+    the_tracker = tracker or Safeguarding(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -11,9 +11,9 @@ from uuid import UUID
 from fastapi import Depends, Header, HTTPException, Request
 
 from application import logs
-from application.app import Tracker
 from application.context import CommandContext, Principal
 from application.keys import authenticate
+from application.service import Safeguarding
 from domain.values import Source
 
 _IF_MATCH = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
@@ -37,7 +37,7 @@ class KeyCache:
         self._seen: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()
 
-    def principal(self, tracker: Tracker, presented: str) -> Principal | None:
+    def principal(self, tracker: Safeguarding, presented: str) -> Principal | None:
         now = time.monotonic()
         if self.ttl > 0:
             with self._lock:
@@ -53,18 +53,18 @@ class KeyCache:
         return principal
 
 
-def get_tracker(request: Request) -> Tracker:
-    tracker: Tracker = request.app.state.tracker
+def get_tracker(request: Request) -> Safeguarding:
+    tracker: Safeguarding = request.app.state.tracker
     return tracker
 
 
-TrackerDep = Annotated[Tracker, Depends(get_tracker)]
+AppDep = Annotated[Safeguarding, Depends(get_tracker)]
 
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def principal_of(request: Request, tracker: Tracker, authorization: str) -> Principal:
+def principal_of(request: Request, tracker: Safeguarding, authorization: str) -> Principal:
     """The caller named by an ``Authorization`` header; 401 when it names nobody."""
     scheme, _, presented = authorization.partition(" ")
     if scheme.lower() != "bearer" or not presented.strip():
@@ -98,7 +98,7 @@ def path_ids(route: str, params: dict[str, Any]) -> dict[str, str]:
 
 def get_principal(
     request: Request,
-    tracker: TrackerDep,
+    tracker: AppDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
     if not authorization:

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from api import problems
 from api.routes.read_models import projector_for
-from application.app import Tracker
+from application.service import Safeguarding
 
 log = logging.getLogger("tracker.api.health")
 
@@ -28,7 +28,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def readiness(tracker: Tracker) -> tuple[bool, dict[str, Any]]:
+def readiness(tracker: Safeguarding) -> tuple[bool, dict[str, Any]]:
     """Whether this process can serve, and what it found.
 
     Ready when the event store answers (the log's last position is read) and every read

@@ -52,8 +52,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import path_ids
 from application import logs
-from application.app import Tracker
 from application.outbox import Outbox
+from application.service import Safeguarding
 
 log = logging.getLogger("tracker.api")
 access = logging.getLogger("tracker.api.access")
@@ -74,7 +74,7 @@ class _StateCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         from api.routes.read_models import projector_for
 
-        tracker: Tracker = self.app.state.tracker
+        tracker: Safeguarding = self.app.state.tracker
         up = GaugeMetricFamily(
             "tracker_event_store_up", "1 when this scrape could read the event store"
         )

@@ -27,7 +27,7 @@ from pydantic import (
     create_model,
 )
 
-from application.app import Tracker
+from application.service import Safeguarding
 from domain import values as v
 
 MAX_TEXT = 20_000
@@ -143,7 +143,7 @@ def to_domain(value: Any) -> Any:
 
 def command_model(method_name: str) -> type[BaseModel]:
     """The body model of the use case ``Tracker.<method_name>``."""
-    method = getattr(Tracker, method_name)
+    method = getattr(Safeguarding, method_name)
     signature = inspect.signature(method)
     hints = typing.get_type_hints(method)
     enums = ENUM_FIELDS.get(method_name, {})

@@ -28,13 +28,13 @@ from uuid import UUID
 from pydantic import SecretStr, ValidationError, model_validator
 from tqdm import tqdm
 
-from application.app import Tracker
 from application.config import ConfigurationError, load_partnerships
 from application.errors import NotFoundError
 from application.generate import generate
 from application.integrity import verify_all, verify_stream
 from application.keys import issue_key, list_keys, revoke_key
 from application.logs import configure_logging, uvicorn_log_config
+from application.service import Safeguarding
 from application.settings import Database, Environment, Settings
 from domain.case import Case
 from domain.clocks import ClockStatus, case_clocks
@@ -47,8 +47,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings()
 
 
-def _tracker(args: argparse.Namespace) -> Tracker:
-    return Tracker(_settings(args))
+def _tracker(args: argparse.Namespace) -> Safeguarding:
+    return Safeguarding(_settings(args))
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -97,7 +97,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _truncated(app: Tracker, reports: list[Any]) -> list[tuple[str, int, int]]:
+def _truncated(app: Safeguarding, reports: list[Any]) -> list[tuple[str, int, int]]:
     """Streams whose newest events are gone: the chain alone cannot show it, but the
     timeline read model remembers every stream's last version (and its hash)."""
     from projections.store import ReadStore
@@ -226,7 +226,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.sqlite:
         os.environ["TRACKER_DATABASE"] = "sqlite"
         os.environ["TRACKER_SQLITE_PATH"] = str(args.sqlite)
-    app = Tracker(settings)
+    app = Safeguarding(settings)
     # production makes its keys with `tracker keys create` (replicas must not race to mint one)
     if settings.env is not Environment.PRODUCTION and not any(True for _ in list_keys(app)):
         _first_run(app, settings, args.port or settings.api_port)
@@ -243,7 +243,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _first_run(app: Tracker, settings: Settings, port: int) -> None:
+def _first_run(app: Safeguarding, settings: Settings, port: int) -> None:
     # serve composes the web process, so it (alone) reaches into api/ for its examples
     from api.examples import EXAMPLES
 
@@ -281,7 +281,7 @@ API documentation: http://127.0.0.1:{port}/docs
 """)
 
 
-def _projector(args: argparse.Namespace) -> tuple[Tracker, Any]:
+def _projector(args: argparse.Namespace) -> tuple[Safeguarding, Any]:
     # the projector composes the read side, so (like serve) it reaches into projections/
     from projections import read_models
     from projections.engine import Projector
@@ -352,7 +352,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     settings = _settings(args)
     configure_logging(settings.log_level)
     if args.once:  # one pass now, in this process, leader or not (every job is idempotent)
-        app = Tracker(settings)
+        app = Safeguarding(settings)
         jobs = SchedulerJobs(app)
         with tqdm(unit="stream", desc="watch", disable=args.quiet or None) as bar:
             watch = jobs.watch_clocks(progress=bar.update)

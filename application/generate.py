@@ -20,8 +20,8 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
-from application.app import Tracker
 from application.records import ReferenceCounter, series_for
+from application.service import Safeguarding
 from domain.base import AuditedAggregate
 from domain.case import Case
 from domain.errors import DomainError
@@ -140,7 +140,9 @@ def _name(rng: random.Random) -> tuple[str, str]:
 class _Story:
     """One case's life, walked forward in (working) days until it reaches ``today``."""
 
-    def __init__(self, app: Tracker, rng: random.Random, today: date, partnership: str) -> None:
+    def __init__(
+        self, app: Safeguarding, rng: random.Random, today: date, partnership: str
+    ) -> None:
         self.app = app
         self.partnership = partnership
         self.rng = rng
@@ -424,7 +426,7 @@ def _learning(story: _Story, case: Case, partnership: str, since: date) -> None:
         closed = story.after(informed, 0, 10)
         if story.rng.random() < 0.5 and story.ok(closed):
             story.act(
-                case.close,
+                case.close_case,
                 audit=story.staff(closed),
                 on=closed,
                 reason="Learning captured; referrer informed.",
@@ -442,7 +444,7 @@ def _review(
     if not story.ok(on):
         return None
     review_id = uuid4()
-    review = Review.commission(
+    review = Review.commission_review(
         id=review_id,
         audit=story.staff(on),
         reference=allocate(review_id, on.year),
@@ -482,7 +484,7 @@ def _review(
     published = story.after(report, 5, 25)
     if story.ok(published):
         story.act(
-            review.publish,
+            review.publish_review,
             audit=story.staff(published),
             on=published,
             link="https://example.org/reviews",
@@ -501,7 +503,9 @@ def _review(
     return review
 
 
-def _counter(app: Tracker, cache: dict[str, ReferenceCounter], series: str) -> ReferenceCounter:
+def _counter(
+    app: Safeguarding, cache: dict[str, ReferenceCounter], series: str
+) -> ReferenceCounter:
     counter = cache.get(series)
     if counter is None:
         try:
@@ -513,13 +517,13 @@ def _counter(app: Tracker, cache: dict[str, ReferenceCounter], series: str) -> R
 
 
 def _review_reference(
-    app: Tracker, counters: dict[str, ReferenceCounter], code: str, review_id: UUID, year: int
+    app: Safeguarding, counters: dict[str, ReferenceCounter], code: str, review_id: UUID, year: int
 ) -> str:
     return _counter(app, counters, series_for(f"{code}-R", year)).next_reference(review_id)
 
 
 def generate(
-    app: Tracker,
+    app: Safeguarding,
     count: int,
     *,
     seed: int = 0,

@@ -77,7 +77,7 @@ from domain.review import Review
 if TYPE_CHECKING:
     from eventsourcing.persistence import Notification
 
-    from application.app import Tracker
+    from application.service import Safeguarding
 
 log = logging.getLogger("tracker.outbox")
 
@@ -280,7 +280,7 @@ class _PositionMovedError(Exception):
 class Outbox(SideTables):
     """Collect notices from the log into deliveries, send them, show their state."""
 
-    def __init__(self, tracker: Tracker, *, lease_seconds: float | None = None) -> None:
+    def __init__(self, tracker: Safeguarding, *, lease_seconds: float | None = None) -> None:
         super().__init__(tracker.datastore)
         self.tracker = tracker
         self.webhooks = WebhookSubscriptions(tracker)

@@ -22,8 +22,8 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from application.app import Tracker, back_off
 from application.errors import ConcurrentWriteError
+from application.service import Safeguarding, back_off
 from domain.base import AuditedAggregate, local_date
 from domain.case import Case
 from domain.clocks import Clock, Notice, NoticeKind, case_clocks, notices_due, review_clocks
@@ -64,7 +64,7 @@ class WatchReport:
 class ClockWatch:
     """Records the notices due on cases and reviews, as the tracker's scheduler."""
 
-    def __init__(self, tracker: Tracker, *, actor_id: str = SCHEDULER_ACTOR) -> None:
+    def __init__(self, tracker: Safeguarding, *, actor_id: str = SCHEDULER_ACTOR) -> None:
         self.tracker = tracker
         self.actor_id = actor_id
 

@@ -38,7 +38,7 @@ from application.sidetables import SideTables
 from domain.values import Role
 
 if TYPE_CHECKING:
-    from application.app import Tracker
+    from application.service import Safeguarding
 
 MAX_URL_LENGTH = 2000
 MAX_AGENCY_LENGTH = 200
@@ -138,7 +138,7 @@ def check_url(url: str) -> str:
 class WebhookSubscriptions(SideTables):
     """Subscribe, list and revoke webhooks; the outbox asks who hears of what."""
 
-    def __init__(self, tracker: Tracker) -> None:
+    def __init__(self, tracker: Safeguarding) -> None:
         super().__init__(tracker.datastore)
         self.tracker = tracker
         self.t = self.table("webhook_subscriptions")

@@ -18,8 +18,8 @@ from typing import Any
 from api.examples import EXAMPLES
 from api.routes.commands import CASE_ACTS
 from api.schemas import command_kwargs, command_model
-from application.app import Tracker
 from application.context import CommandContext, Principal
+from application.service import Safeguarding
 from benchmarks.ingest import steps
 from domain.values import Role
 from tests.support.postgres import create_database, drop_database, postgres_settings
@@ -36,7 +36,7 @@ def main() -> None:
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     params = create_database("tracker_app_level")
     settings = postgres_settings(params, "tracker_app_level", postgres_pool_size=max(threads, 2))
-    tracker = Tracker(settings)
+    tracker = Safeguarding(settings)
     principal = Principal("bench", Role.PARTNERSHIP, "bench", ("LEW",))
     done = [0] * threads
     until = time.perf_counter() + 12

@@ -17,14 +17,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from application.app import Tracker
 from application.generate import generate
+from application.service import Safeguarding
 from application.settings import Settings
 from tests.support.postgres import create_database, drop_database, postgres_settings
 
 
 def run(settings: Settings, cases: int, batch: int) -> tuple[int, float]:
-    app = Tracker(settings)
+    app = Safeguarding(settings)
     started = time.perf_counter()
     stats = generate(app, cases, seed=1, batch=batch)
     seconds = time.perf_counter() - started

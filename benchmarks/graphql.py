@@ -28,10 +28,10 @@ from uuid import UUID
 
 import httpx
 
-from application.app import Tracker
 from application.context import CommandContext, Principal
 from application.generate import generate
 from application.keys import issue_key
+from application.service import Safeguarding
 from application.settings import Settings
 from benchmarks.server import server_env, start_server
 from domain.values import Role
@@ -65,7 +65,7 @@ def settings_for(params: dict[str, str], pool: int) -> Settings:
     return postgres_settings(params, DB, postgres_pool_size=pool)
 
 
-def long_case(tracker: Tracker, events: int) -> UUID:
+def long_case(tracker: Safeguarding, events: int) -> UUID:
     """A LEW case grown to ``events`` events by corrections of its details."""
     staff = Principal("bench-staff", Role.PARTNERSHIP, "LEW partnership", ("LEW",))
     ctx = CommandContext(principal=staff, request_id="bench")
@@ -134,7 +134,7 @@ def main() -> None:
 
     params = postgres_params() if args.reuse else create_database(DB)
     settings = settings_for(params, args.clients)
-    tracker = Tracker(settings)
+    tracker = Safeguarding(settings)
     if not args.reuse:
         started = time.perf_counter()
         made = generate(tracker, args.cases, seed=7, batch=20)

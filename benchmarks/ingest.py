@@ -30,8 +30,8 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from api.examples import EXAMPLES
-from application.app import Tracker
 from application.keys import issue_key
+from application.service import Safeguarding
 from application.settings import Settings
 from benchmarks.server import server_env, start_server
 from tests.support.postgres import create_database, drop_database, postgres_settings
@@ -190,7 +190,7 @@ def main() -> None:
 
         key64 = base64.b64encode(os.urandom(32)).decode()
     settings = postgres_settings(params, DB, encryption_key=key64, postgres_pool_size=args.clients)
-    tracker = Tracker(settings)
+    tracker = Safeguarding(settings)
     key = issue_key(tracker, principal_id="bench", role="partnership", partnerships=["LEW"])[0]
     tracker.close()
 

@@ -18,8 +18,8 @@ import platform
 import time
 from functools import partial
 
-from application.app import Tracker
 from application.generate import generate
+from application.service import Safeguarding
 from projections import read_models
 from projections.engine import Projector, read_log
 from projections.store import ReadStore
@@ -45,7 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     params = postgres_params() if args.reuse else create_database(DB)
     settings = postgres_settings(params, DB)
-    tracker = Tracker(settings)
+    tracker = Safeguarding(settings)
     if not args.reuse:
         started = time.perf_counter()
         stats = generate(tracker, args.cases, seed=1, batch=20)

@@ -22,8 +22,8 @@ import os
 import platform
 import time
 
-from application.app import Tracker
 from application.generate import generate
+from application.service import Safeguarding
 from projections import read_models
 from projections.engine import Projector
 from projections.store import ReadStore
@@ -43,7 +43,7 @@ def main() -> None:
     params = postgres_params() if args.reuse else create_database(DB)
     smtp = SmtpReceiver().start()
     settings = postgres_settings(params, DB, smtp_host="127.0.0.1", smtp_port=smtp.port)
-    tracker = Tracker(settings)
+    tracker = Safeguarding(settings)
     if not args.reuse:
         started = time.perf_counter()
         stats = generate(tracker, args.cases, seed=1, batch=20)

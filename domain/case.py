@@ -1047,12 +1047,12 @@ class Case(AuditedAggregate):
 
     # ------------------------------------------------------------------ common commands
 
-    def close(self, *, audit: Audit, on: date, reason: str) -> None:
+    def close_case(self, *, audit: Audit, on: date, reason: str) -> None:
         self.check_open()
         self.check_effective_date(on, audit, "date closed")
         self.trigger_event(self.CaseClosed, audit=audit, on=on, reason=text(reason, "reason"))
 
-    def reopen(self, *, audit: Audit, on: date, reason: str) -> None:
+    def reopen_case(self, *, audit: Audit, on: date, reason: str) -> None:
         if self.closed_on is None:
             raise WrongStageError(f"case {self.reference} is not closed")
         self.check_effective_date(on, audit, "date reopened")

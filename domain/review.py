@@ -229,7 +229,7 @@ class Review(AuditedAggregate):
         return [a for a in self.actions.values() if a.completed_on is None]
 
     @classmethod
-    def commission(
+    def commission_review(
         cls,
         *,
         id: UUID,
@@ -360,7 +360,7 @@ class Review(AuditedAggregate):
             raise InvalidValueError("name at least one recipient")
         self.trigger_event(self.PrePublicationCopySent, audit=audit, on=on, recipients=chosen)
 
-    def publish(self, *, audit: Audit, on: date, link: str) -> None:
+    def publish_review(self, *, audit: Audit, on: date, link: str) -> None:
         self._act(on, audit, "date of publication")
         self.check_not_published()
         if self.final_report_on is None:
@@ -424,7 +424,7 @@ class Review(AuditedAggregate):
             note=text(note, "note", required=False),
         )
 
-    def close(self, *, audit: Audit, on: date, reason: str) -> None:
+    def close_review(self, *, audit: Audit, on: date, reason: str) -> None:
         self._act(on, audit, "date closed")
         if self.open_actions:
             ids = ", ".join(a.action_id for a in self.open_actions)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.app import Tracker
+from application.service import Safeguarding
 from projections.deadlines import Deadlines
 from projections.engine import ReadModel
 from projections.fold import Fold
@@ -11,7 +11,7 @@ from projections.timeline import Timeline
 from projections.tracker import CaseTracker
 
 
-def read_models(tracker: Tracker, prefix: str = "rm_") -> list[ReadModel]:
+def read_models(tracker: Safeguarding, prefix: str = "rm_") -> list[ReadModel]:
     """Every read model, with its tables named ``<prefix><model>``; those that need each
     case's state share one fold of the log."""
     fold = Fold(tracker)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from application.app import Tracker
+from application.service import Safeguarding
 from domain.base import notice_key
 from domain.calendar import WorkingDayCalendar
 from domain.case import Case
@@ -77,7 +77,9 @@ def _rows(stream: Any, clocks: list[Clock], paused_since: date | None) -> list[t
 class Deadlines(FoldedModel):
     version = 2  # 2: reminded_on, breach_recorded_on (the scheduler's notices)
 
-    def __init__(self, tracker: Tracker, prefix: str = "rm_", fold: Fold | None = None) -> None:
+    def __init__(
+        self, tracker: Safeguarding, prefix: str = "rm_", fold: Fold | None = None
+    ) -> None:
         self.base = "deadlines"
         self.table = f"{prefix}deadlines"
         self.tables: tuple[str, ...] = (self.table,)

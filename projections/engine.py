@@ -42,7 +42,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import resolve_topic
 from psycopg import sql
 
-from application.app import Tracker
+from application.service import Safeguarding
 from application.transcodings import DataclassAsDict, DateAsISO
 from domain.calendar import WorkingDayCalendar
 from projections.store import Cursor, ReadStore
@@ -108,7 +108,7 @@ class Decoder:
     in one call (the parser shares the keys' strings across its events), and dates and
     datetimes, which repeat, are parsed once each."""
 
-    def __init__(self, tracker: Tracker) -> None:
+    def __init__(self, tracker: Safeguarding) -> None:
         mapper = tracker.mapper
         self.cipher = mapper.cipher
         self.compressor = mapper.compressor
@@ -245,7 +245,7 @@ class Partition:
 
 
 def read_log(
-    tracker: Tracker,
+    tracker: Safeguarding,
     store: ReadStore,
     after: int,
     end: int,
@@ -293,7 +293,7 @@ def read_log(
 
 
 def replay(
-    tracker: Tracker,
+    tracker: Safeguarding,
     store: ReadStore,
     models: Sequence[ReadModel],
     end: int,
@@ -314,7 +314,7 @@ def replay(
 
 
 def _replay(
-    tracker: Tracker,
+    tracker: Safeguarding,
     store: ReadStore,
     models: Sequence[ReadModel],
     end: int,
@@ -371,7 +371,7 @@ def _worker() -> None:
 
 def _run_worker(worker: _Worker, partition: Partition) -> None:
     calendar = WorkingDayCalendar(worker.closures)
-    tracker = Tracker(worker.settings, partnerships=worker.partnerships, calendar=calendar)
+    tracker = Safeguarding(worker.settings, partnerships=worker.partnerships, calendar=calendar)
     store = ReadStore(worker.settings)
     try:
         made = {m.base: m for m in worker.factory(tracker, NEXT)}
@@ -385,7 +385,7 @@ def _run_worker(worker: _Worker, partition: Partition) -> None:
 class Projector:
     def __init__(
         self,
-        tracker: Tracker,
+        tracker: Safeguarding,
         store: ReadStore,
         models: Sequence[ReadModel],
         factory: ModelFactory | None = None,
@@ -473,7 +473,7 @@ class Projector:
         if (
             count < 2
             or not self.store.is_postgres
-            or type(self.tracker) is not Tracker
+            or type(self.tracker) is not Safeguarding
             or not isinstance(factory, functools.partial)
             or len(factory.args) != 1
             or factory.args[0] is not self.tracker

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from application.app import Tracker
+from application.service import Safeguarding
 from domain.case import Case
 from domain.clocks import Clock, case_clocks, review_clocks
 from projections.engine import Applied
@@ -23,7 +23,7 @@ from projections.store import Cursor
 class Fold:
     """Shared by the models of one projector (each folds the same events once)."""
 
-    def __init__(self, tracker: Tracker, maxsize: int = 50_000) -> None:
+    def __init__(self, tracker: Safeguarding, maxsize: int = 50_000) -> None:
         self.tracker = tracker
         self.maxsize = maxsize
         self._states: OrderedDict[UUID, Any] = OrderedDict()

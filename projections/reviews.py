@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from application.app import Tracker
+from application.service import Safeguarding
 from domain.review import Review
 from projections.fold import Fold, FoldedModel
 from projections.store import Cursor, delete_where_in, insert_rows, iso
@@ -35,7 +35,9 @@ class ActionRow:
 class Reviews(FoldedModel):
     version = 1
 
-    def __init__(self, tracker: Tracker, prefix: str = "rm_", fold: Fold | None = None) -> None:
+    def __init__(
+        self, tracker: Safeguarding, prefix: str = "rm_", fold: Fold | None = None
+    ) -> None:
         self.base = "reviews"
         self.reviews_table = f"{prefix}reviews"
         self.actions_table = f"{prefix}actions"

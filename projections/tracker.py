@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from typing import Any
 
-from application.app import Tracker as TrackerApp
+from application.service import Safeguarding
 from domain.case import Case
 from domain.clocks import ClockStatus
 from domain.review import Review
@@ -75,7 +75,9 @@ class CaseTracker(FoldedModel):
 
     version = 2
 
-    def __init__(self, tracker: TrackerApp, prefix: str = "rm_", fold: Fold | None = None) -> None:
+    def __init__(
+        self, tracker: Safeguarding, prefix: str = "rm_", fold: Fold | None = None
+    ) -> None:
         self.base = "tracker"
         self.table = f"{prefix}tracker"
         self.reviews_table = f"{prefix}tracker_reviews"

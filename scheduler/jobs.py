@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from application.app import Tracker
 from application.outbox import DeliveryReport, Outbox, Transports
+from application.service import Safeguarding
 from application.watch import ClockWatch, WatchReport
 from domain.clocks import NoticeKind
 from projections.deadlines import Deadlines
@@ -64,7 +64,7 @@ class RunCounts:
 
 class SchedulerJobs:
     def __init__(
-        self, tracker: Tracker, *, transports: Transports | None = None, instance: str = ""
+        self, tracker: Safeguarding, *, transports: Transports | None = None, instance: str = ""
     ) -> None:
         self.tracker = tracker
         # names this scheduler in each notice's request id ("<instance>:<run>")

@@ -25,8 +25,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from application.app import Tracker
 from application.outbox import Transports
+from application.service import Safeguarding
 from application.settings import Database, Settings
 from domain.base import LONDON
 from scheduler.jobs import SchedulerJobs
@@ -73,13 +73,13 @@ class SchedulerService:
         self,
         settings: Settings,
         *,
-        tracker: Tracker | None = None,
+        tracker: Safeguarding | None = None,
         transports: Transports | None = None,
         leadership: Leadership | None = None,
     ) -> None:
         self.settings = settings
         self._owned = tracker is None
-        self.tracker = tracker or Tracker(settings)
+        self.tracker = tracker or Safeguarding(settings)
         self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.jobs = SchedulerJobs(self.tracker, transports=transports, instance=self.id)
         self.leadership = leadership or leadership_for(settings)

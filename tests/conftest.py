@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from application.app import Tracker
+from application.service import Safeguarding
 from application.settings import Settings
 from tests.support.clock import FakeClock
 from tests.support.postgres import conninfo, create_database, drop_database, postgres_params
@@ -92,12 +92,12 @@ def clock() -> FakeClock:
 @pytest.fixture
 def make_tracker(
     make_settings: Callable[..., Settings], clock: FakeClock
-) -> Iterator[Callable[..., Tracker]]:
+) -> Iterator[Callable[..., Safeguarding]]:
     """Build Trackers on this test's store (several may share it, like processes do)."""
-    made: list[Tracker] = []
+    made: list[Safeguarding] = []
 
-    def make(**overrides: Any) -> Tracker:
-        app = Tracker(make_settings(**overrides), clock=clock)
+    def make(**overrides: Any) -> Safeguarding:
+        app = Safeguarding(make_settings(**overrides), clock=clock)
         made.append(app)
         return app
 
@@ -107,7 +107,7 @@ def make_tracker(
 
 
 @pytest.fixture
-def tracker(make_tracker: Callable[..., Tracker]) -> Tracker:
+def tracker(make_tracker: Callable[..., Safeguarding]) -> Safeguarding:
     return make_tracker()
 
 

@@ -17,9 +17,9 @@ from strawberry.fastapi import BaseContext
 
 from api.routes.read_models import READ_WAIT_SECONDS, READERS, projector_for
 from application.access import AccessLog, entry
-from application.app import Tracker
 from application.context import Principal
 from application.errors import NotPermittedError, ReadModelBehindError
+from application.service import Safeguarding
 from projections.deadlines import Deadlines
 from projections.engine import Projector
 from projections.reviews import Reviews
@@ -53,7 +53,7 @@ class CountingCursor:
 
 @dataclass(eq=False)
 class GraphContext(BaseContext):
-    tracker: Tracker
+    tracker: Safeguarding
     principal: Principal | None
     request_id: str
     after_position: int | None = None  # the X-After-Position header

@@ -13,7 +13,7 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Response, status
 from fastapi.openapi.models import Example
 
-from api.deps import Context, TrackerDep
+from api.deps import AppDep, Context
 from api.examples import EXAMPLES
 from api.schemas import CommandAnswer, Problem, command_kwargs, command_model
 from application.context import CommandResult
@@ -113,7 +113,7 @@ def _act_endpoint(act: Act) -> Callable[..., CommandAnswer]:
     body_type = _body(act.use_case)
 
     def endpoint(
-        aggregate_id: UUID, body: Any, ctx: Context, tracker: TrackerDep, response: Response
+        aggregate_id: UUID, body: Any, ctx: Context, tracker: AppDep, response: Response
     ) -> CommandAnswer:
         use_case = getattr(tracker, act.use_case)
         return answer(use_case(ctx, aggregate_id, **command_kwargs(body)), response)
@@ -126,7 +126,7 @@ def _act_endpoint(act: Act) -> Callable[..., CommandAnswer]:
 def _create_endpoint(act: Act, location: str) -> Callable[..., CommandAnswer]:
     body_type = _body(act.use_case)
 
-    def endpoint(body: Any, ctx: Context, tracker: TrackerDep, response: Response) -> CommandAnswer:
+    def endpoint(body: Any, ctx: Context, tracker: AppDep, response: Response) -> CommandAnswer:
         result = getattr(tracker, act.use_case)(ctx, **command_kwargs(body))
         response.headers["Location"] = f"/api/v1/{location}/{result.id}"
         return answer(result, response)

@@ -24,11 +24,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import problems
-from api.deps import Context, CurrentPrincipal, TrackerDep
+from api.deps import AppDep, Context, CurrentPrincipal
 from api.routes.commands import ERRORS
-from application.app import Tracker
 from application.errors import NotPermittedError
 from application.outbox import Delivery, Outbox
+from application.service import Safeguarding
 from application.webhooks import (
     MAX_AGENCY_LENGTH,
     MAX_URL_LENGTH,
@@ -118,7 +118,7 @@ SUBSCRIPTION_EXAMPLES: dict[str, Example] = {
 }
 
 
-def outbox_of(request: Request, tracker: Tracker) -> Outbox:
+def outbox_of(request: Request, tracker: Safeguarding) -> Outbox:
     outbox: Outbox | None = getattr(request.app.state, "outbox", None)
     if outbox is None or outbox.tracker is not tracker:
         outbox = Outbox(tracker)
@@ -170,7 +170,7 @@ def _delivery(d: Delivery) -> DeliveryView:
 def subscribe(
     body: Annotated[SubscriptionRequest, Body(openapi_examples=SUBSCRIPTION_EXAMPLES)],
     ctx: Context,
-    tracker: TrackerDep,
+    tracker: AppDep,
     request: Request,
     response: Response,
 ) -> SubscriptionCreated | JSONResponse:
@@ -186,14 +186,14 @@ def subscribe(
 
 @router.get("/webhook-subscriptions", summary="The caller's webhook subscriptions")
 def list_subscriptions(
-    principal: CurrentPrincipal, tracker: TrackerDep, request: Request
+    principal: CurrentPrincipal, tracker: AppDep, request: Request
 ) -> list[SubscriptionView]:
     return [_view(s) for s in outbox_of(request, tracker).webhooks.subscriptions(principal)]
 
 
 @router.delete("/webhook-subscriptions/{subscription_id}", summary="Revoke a webhook subscription")
 def revoke_subscription(
-    subscription_id: int, principal: CurrentPrincipal, tracker: TrackerDep, request: Request
+    subscription_id: int, principal: CurrentPrincipal, tracker: AppDep, request: Request
 ) -> SubscriptionView:
     return _view(outbox_of(request, tracker).webhooks.revoke(principal, subscription_id))
 
@@ -201,7 +201,7 @@ def revoke_subscription(
 @router.get("/deliveries", summary="The outbox's deliveries and their state")
 def deliveries(
     principal: CurrentPrincipal,
-    tracker: TrackerDep,
+    tracker: AppDep,
     request: Request,
     status: Annotated[StatusFilter | None, Query(description="only this status")] = None,
     after: Annotated[int, Query(ge=0, description="the next_after of the previous page")] = 0,

@@ -11,11 +11,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 
-from api.deps import CurrentPrincipal, TrackerDep
+from api.deps import AppDep, CurrentPrincipal
 from api.routes.commands import ERRORS
-from application.app import Tracker
 from application.context import Principal
 from application.errors import NotPermittedError, ReadModelBehindError
+from application.service import Safeguarding
 from domain.values import Role
 from projections import read_models
 from projections.deadlines import Deadline, Deadlines
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["read models"])
 _local = threading.local()
 
 
-def projector_for(tracker: Tracker) -> Projector:
+def projector_for(tracker: Safeguarding) -> Projector:
     """This thread's reader of the read models (a connection per server thread)."""
     projector: Projector | None = getattr(_local, "projector", None)
     if projector is None or projector.tracker is not tracker:
@@ -50,7 +50,7 @@ def _partnership(principal: Principal, partnership: str | None) -> str:
 
 
 def _reader(
-    principal: Principal, app: Tracker, partnership: str | None, after: int | None
+    principal: Principal, app: Safeguarding, partnership: str | None, after: int | None
 ) -> tuple[str, Projector]:
     """The partnership read and a projector whose models have reached ``after``."""
     chosen = _partnership(principal, partnership)
@@ -70,7 +70,7 @@ AfterHeader = Annotated[int | None, Header(alias="X-After-Position", ge=0)]
 @router.get("/tracker", summary="The case tracker of a partnership, as of today")
 def tracker(
     principal: CurrentPrincipal,
-    app: TrackerDep,
+    app: AppDep,
     partnership: str | None = None,
     after: After = None,
     after_header: AfterHeader = None,
@@ -84,7 +84,7 @@ def tracker(
 @router.get("/deadlines", summary="Every clock of a partnership's cases, with today's status")
 def deadlines(
     principal: CurrentPrincipal,
-    app: TrackerDep,
+    app: AppDep,
     partnership: str | None = None,
     status: str | None = None,
     after: After = None,
@@ -98,7 +98,7 @@ def deadlines(
 
 
 @router.get("/read-models", summary="Each read model's position in the log and its lag")
-def positions(principal: CurrentPrincipal, app: TrackerDep) -> dict[str, dict[str, int]]:
+def positions(principal: CurrentPrincipal, app: AppDep) -> dict[str, dict[str, int]]:
     _partnership(principal, None)
     projector = projector_for(app)
     end = app.recorder.max_notification_id() or 0

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import CurrentPrincipal, TrackerDep
+from api.deps import AppDep, CurrentPrincipal
 from api.routes.commands import ERRORS
 from application.access import AccessLog, entry
 from application.views import CaseView, ScopingView
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["reads"])
 def get_case(
     case_id: UUID,
     principal: CurrentPrincipal,
-    tracker: TrackerDep,
+    tracker: AppDep,
     request: Request,
     response: Response,
 ) -> CaseView:
@@ -46,5 +46,5 @@ def get_case(
     "/scoping-requests",
     summary="Scoping requests addressed to the caller's agency, with their status",
 )
-def scoping_requests(principal: CurrentPrincipal, tracker: TrackerDep) -> list[ScopingView]:
+def scoping_requests(principal: CurrentPrincipal, tracker: AppDep) -> list[ScopingView]:
     return tracker.scoping_requests_for(principal)

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from application.app import Tracker
 from application.keys import issue_key
+from application.service import Safeguarding
 from application.settings import Settings
 
 POLICE = "Metropolitan Police"
@@ -20,7 +20,7 @@ POLICE = "Metropolitan Police"
 @dataclass
 class Api:
     client: TestClient
-    tracker: Tracker
+    tracker: Safeguarding
     keys: dict[str, str]
 
     def post(self, path: str, body: Any, *, as_: str = "staff", **headers: str) -> Any:
@@ -57,7 +57,7 @@ PRINCIPALS: dict[str, tuple[str, str, list[str]]] = {
 def api(make_settings: Callable[..., Settings]) -> Iterator[Api]:
     # the in-process projector has its own test (test_api_read_models.py)
     settings = make_settings(api_key_cache_seconds=0, projector_in_process=False)
-    tracker = Tracker(settings)
+    tracker = Safeguarding(settings)
     keys = {
         who: issue_key(tracker, principal_id=who, role=role, agency=agency, partnerships=parts)[0]
         for who, (role, agency, parts) in PRINCIPALS.items()

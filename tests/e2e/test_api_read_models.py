@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.routes import read_models as read_models_routes
-from application.app import Tracker
 from application.keys import issue_key
+from application.service import Safeguarding
 from application.settings import Settings
 from projections.store import ReadStore
 from projections.tracker import CaseTracker
@@ -25,7 +25,7 @@ def test_a_referral_posted_to_the_api_reaches_the_tracker_read_model(
 ) -> None:
     settings = make_settings()
     assert settings.runs_projector_in_process
-    tracker = Tracker(settings)
+    tracker = Safeguarding(settings)
     key = issue_key(
         tracker, principal_id="mash", role="agency", agency="MASH", partnerships=["LEW"]
     )[0]
@@ -58,7 +58,7 @@ def test_a_read_handed_a_commands_position_sees_that_write(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings()
-    tracker = Tracker(settings)
+    tracker = Safeguarding(settings)
     keys = {
         role: issue_key(tracker, principal_id=role, role=role, agency=agency, partnerships=["LEW"])[
             0
@@ -106,7 +106,7 @@ def test_a_read_past_what_the_read_models_reached_answers_503_to_retry(
 ) -> None:
     monkeypatch.setattr(read_models_routes, "READ_WAIT_SECONDS", 0.2)
     settings = make_settings(projector_in_process=False)
-    tracker = Tracker(settings)
+    tracker = Safeguarding(settings)
     key = issue_key(tracker, principal_id="staff", role="partnership", partnerships=["LEW"])[0]
     with TestClient(create_app(settings, tracker=tracker)) as client:
         auth = {"Authorization": f"Bearer {key}"}

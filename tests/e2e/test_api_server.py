@@ -14,9 +14,9 @@ from uuid import UUID
 import httpx
 import pytest
 
-from application.app import Tracker
 from application.context import Principal
 from application.keys import issue_key
+from application.service import Safeguarding
 from application.settings import Settings
 from domain.values import Role
 from tests.e2e.walk import V1, body
@@ -70,7 +70,7 @@ def server(store: dict[str, Any]) -> Iterator[str]:
 def test_twenty_agencies_returning_scoping_at_once_record_exactly_twenty_events(
     make_settings: Callable[..., Settings], server: str
 ) -> None:
-    tracker = Tracker(make_settings())
+    tracker = Safeguarding(make_settings())
     staff = issue_key(tracker, principal_id="staff", role="partnership", partnerships=["LEW"])[0]
     keys = {
         a: issue_key(

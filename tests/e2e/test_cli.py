@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from application.app import Tracker
 from application.cli import build_parser
 from application.generate import generate
 from application.integrity import verify_all
+from application.service import Safeguarding
 from application.settings import Settings
 from tests.conftest import TEST_KEY
 from tests.support.graph import free_port
@@ -53,7 +53,7 @@ def test_generate_writes_cases_that_verify_and_summarise(store: dict[str, Any]) 
 def test_verify_exits_non_zero_and_names_the_broken_stream(
     store: dict[str, Any], make_settings: Callable[..., Settings]
 ) -> None:
-    app = Tracker(make_settings())
+    app = Safeguarding(make_settings())
     generate(app, 5, seed=1)
     victim = next(r.stream_id for r in verify_all(app) if r.events_checked >= 3)
     delete_event(app, victim, 2)
@@ -68,7 +68,7 @@ def test_verify_exits_non_zero_and_names_the_broken_stream(
 def test_generated_histories_obey_every_guard_and_are_reproducible(
     make_settings: Callable[..., Settings], tmp_path: Path
 ) -> None:
-    app = Tracker(make_settings())
+    app = Safeguarding(make_settings())
     stats = generate(app, 120, seed=42)
     assert stats.refused == 0
     assert stats.cases == 120
@@ -78,7 +78,7 @@ def test_generated_histories_obey_every_guard_and_are_reproducible(
     assert all(r.ok for r in verify_all(app))
     app.close()
 
-    again = Tracker(Settings(_env_file=None, sqlite_path=tmp_path / "again.sqlite"))
+    again = Safeguarding(Settings(_env_file=None, sqlite_path=tmp_path / "again.sqlite"))
     assert generate(again, 120, seed=42).by_stage == stats.by_stage
     again.close()
 
@@ -94,12 +94,12 @@ def test_verify_reports_a_stream_whose_newest_events_were_removed(
     store: dict[str, Any], make_settings: Callable[..., Settings]
 ) -> None:
     """The chain alone cannot show a cut-off tail; the timeline read model remembers it."""
-    app = Tracker(make_settings())
+    app = Safeguarding(make_settings())
     generate(app, 5, seed=1)
     victim = next(r for r in verify_all(app) if r.events_checked >= 3)
     app.close()
     assert tracker_cli(store, "project", "--once", "--quiet").returncode == 0
-    app = Tracker(make_settings())
+    app = Safeguarding(make_settings())
     delete_event(app, victim.stream_id, victim.events_checked)  # the newest event
     app.close()
 

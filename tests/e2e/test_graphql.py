@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from api.graph import schema as graph_schema
-from application.app import Tracker
 from application.generate import generate
 from application.keys import issue_key
+from application.service import Safeguarding
 from application.settings import Settings
 from domain.base import LONDON
 from domain.case import Case
@@ -47,7 +47,7 @@ PERSONAL = (
 @pytest.fixture
 def graph(make_settings: Callable[..., Settings], clock: FakeClock) -> Iterator[Graph]:
     settings = make_settings(api_key_cache_seconds=0, projector_in_process=False)
-    tracker = Tracker(settings, clock=clock)
+    tracker = Safeguarding(settings, clock=clock)
     with graph_server(settings, tracker) as g:
         yield g
     tracker.close()
@@ -244,7 +244,7 @@ SNAPSHOT = """query($id: ID!, $version: Int, $at: DateTime) {
     clocks { clock subject status dueOn stoppedOn workingDaysLate } } }"""
 
 
-def expected_snapshot(tracker: Tracker, case: Case) -> dict[str, Any]:
+def expected_snapshot(tracker: Safeguarding, case: Case) -> dict[str, Any]:
     """What the case was at its version, rebuilt here by the library's own replay."""
     as_of = case.modified_on.astimezone(LONDON).date()
     clocks = case_clocks(case, as_of, tracker.timescales("LEW"), tracker.calendar)

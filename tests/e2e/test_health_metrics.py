@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
-from application.app import Tracker
 from application.keys import issue_key
+from application.service import Safeguarding
 from application.settings import Settings
 from projections import read_models
 from projections.engine import Projector
@@ -24,9 +24,9 @@ MODELS = {"timeline", "tracker", "deadlines", "reviews"}
 
 
 @contextmanager
-def served(settings: Settings) -> Iterator[tuple[TestClient, Tracker, dict[str, str]]]:
+def served(settings: Settings) -> Iterator[tuple[TestClient, Safeguarding, dict[str, str]]]:
     """The API on ``settings`` with a partnership key (as headers)."""
-    tracker = Tracker(settings)
+    tracker = Safeguarding(settings)
     key = issue_key(tracker, principal_id="staff", role="partnership", partnerships=["LEW"])[0]
     try:
         app = create_app(settings, tracker=tracker)
@@ -36,7 +36,7 @@ def served(settings: Settings) -> Iterator[tuple[TestClient, Tracker, dict[str, 
         tracker.close()
 
 
-def catch_up(tracker: Tracker) -> None:
+def catch_up(tracker: Safeguarding) -> None:
     """What `tracker project` does, once."""
     store = ReadStore(tracker.settings)
     try:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from application.app import Tracker
 from application.generate import generate
+from application.service import Safeguarding
 from application.settings import Settings
 from projections import read_models
 from projections.engine import Projector
@@ -29,7 +29,7 @@ def start(store: dict[str, Any], log: Path) -> subprocess.Popen[bytes]:
 def test_one_projector_leads_and_the_other_takes_over_when_it_dies(
     store: dict[str, Any], make_settings: Callable[..., Settings], tmp_path: Path
 ) -> None:
-    tracker = Tracker(make_settings())
+    tracker = Safeguarding(make_settings())
     generate(tracker, 20, seed=1)
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     procs = [start(store, logs[0])]

@@ -25,7 +25,7 @@ from uuid import UUID
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from application.app import Tracker
+from application.service import Safeguarding
 from application.settings import Settings
 from domain.base import AuditedAggregate
 from scheduler.jobs import FAILPOINTS_VARIABLE
@@ -37,7 +37,7 @@ BREACHES_PER_CASE = 3  # partners alerted, criteria decision, Panel notification
 LEW_CONTACTS = 1  # config/partnerships.toml: one partnership contact, no agency contact
 
 
-def refer_a_month_ago(tracker: Tracker) -> UUID:
+def refer_a_month_ago(tracker: Safeguarding) -> UUID:
     received = datetime.now(UTC).date() - timedelta(days=30)
     return tracker.refer_serious_incident(
         ctx(MASH),
@@ -66,11 +66,11 @@ def start(
     )
 
 
-def notices(tracker: Tracker, case_id: UUID) -> list[Any]:
+def notices(tracker: Safeguarding, case_id: UUID) -> list[Any]:
     return [e for e in tracker.events.get(case_id) if isinstance(e, AuditedAggregate.ClockNotice)]
 
 
-def all_breached(tracker: Tracker, case_ids: list[UUID]) -> bool:
+def all_breached(tracker: Safeguarding, case_ids: list[UUID]) -> bool:
     return all(len(notices(tracker, c)) >= BREACHES_PER_CASE for c in case_ids)
 
 
@@ -88,7 +88,7 @@ def test_two_schedulers_one_acts_and_the_other_takes_over_when_it_dies(
     smtp: SmtpReceiver,
     tmp_path: Path,
 ) -> None:
-    tracker = Tracker(make_settings())
+    tracker = Safeguarding(make_settings())
     case_ids = [refer_a_month_ago(tracker) for _ in range(4)]
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     procs = [start(store, smtp, logs[0]), start(store, smtp, logs[1])]  # at once
@@ -134,7 +134,7 @@ def test_a_scheduler_killed_between_recording_and_sending_mails_once_after_resta
     smtp: SmtpReceiver,
     tmp_path: Path,
 ) -> None:
-    tracker = Tracker(make_settings())
+    tracker = Safeguarding(make_settings())
     case_ids = [refer_a_month_ago(tracker) for _ in range(2)]
     crashing = start(
         store, smtp, tmp_path / "a.log", **{FAILPOINTS_VARIABLE: "after_watch_recorded"}
@@ -177,7 +177,7 @@ def test_the_api_process_runs_the_scheduler_on_the_embedded_default(
             return
         assert service.became_leader.wait(30)
         eventually(lambda: service.jobs.counts.runs.get("watch", 0) >= 1, "the first watch")
-    tracker = Tracker(settings)
+    tracker = Safeguarding(settings)
     try:
         with tracker.datastore.transaction(commit=False) as c:
             c.execute("SELECT id FROM scheduler_jobs ORDER BY id")

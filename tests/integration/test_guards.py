@@ -9,9 +9,9 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from application.app import Tracker
 from application.config import UnknownAreaError
 from application.errors import NotFoundError, NotPermittedError
+from application.service import Safeguarding
 from domain import errors
 from domain.values import Contact, Participant
 from tests.support.clock import FakeClock
@@ -35,34 +35,34 @@ from tests.support.scenario import (
     return_all_scoping,
 )
 
-Setup = Callable[[Tracker, FakeClock], UUID]
-Attempt = Callable[[Tracker, UUID], object]
+Setup = Callable[[Safeguarding, FakeClock], UUID]
+Attempt = Callable[[Safeguarding, UUID], object]
 
 
-def referred(app: Tracker, clock: FakeClock) -> UUID:
+def referred(app: Safeguarding, clock: FakeClock) -> UUID:
     return refer(app, clock)
 
 
-def decided(app: Tracker, clock: FakeClock) -> UUID:
+def decided(app: Safeguarding, clock: FakeClock) -> UUID:
     case_id = refer(app, clock)
     decide_met(app, clock, case_id)
     return case_id
 
 
-def scoping_sent(app: Tracker, clock: FakeClock) -> UUID:
+def scoping_sent(app: Safeguarding, clock: FakeClock) -> UUID:
     case_id = decided(app, clock)
     notify_and_scope(app, clock, case_id)
     return case_id
 
 
-def scoping_returned(app: Tracker, clock: FakeClock) -> UUID:
+def scoping_returned(app: Safeguarding, clock: FakeClock) -> UUID:
     case_id = scoping_sent(app, clock)
     return_all_scoping(app, clock, case_id)
     clock.set_day(date(2027, 1, 14))
     return case_id
 
 
-def meeting_held(app: Tracker, clock: FakeClock) -> UUID:
+def meeting_held(app: Safeguarding, clock: FakeClock) -> UUID:
     case_id = scoping_returned(app, clock)
     app.hold_meeting(
         ctx(),
@@ -81,7 +81,7 @@ def meeting_held(app: Tracker, clock: FakeClock) -> UUID:
     return case_id
 
 
-def disagreeing(app: Tracker, clock: FakeClock) -> UUID:
+def disagreeing(app: Safeguarding, clock: FakeClock) -> UUID:
     case_id = refer(app, clock)
     for principal, decision in ((LA, "met"), (POLICE, "not_met"), (ICB, "met")):
         app.record_partner_decision(
@@ -95,13 +95,13 @@ def disagreeing(app: Tracker, clock: FakeClock) -> UUID:
     return case_id
 
 
-def closed(app: Tracker, clock: FakeClock) -> UUID:
+def closed(app: Safeguarding, clock: FakeClock) -> UUID:
     case_id = refer(app, clock)
     app.close_case(ctx(), case_id, on=date(2026, 12, 23), reason="Duplicate referral")
     return case_id
 
 
-def practice_learning(app: Tracker, clock: FakeClock) -> UUID:
+def practice_learning(app: Safeguarding, clock: FakeClock) -> UUID:
     clock.set_day(date(2026, 12, 23))
     return app.refer_practice_learning(
         ctx(MASH),
@@ -345,7 +345,7 @@ GUARDS = [
 
 @pytest.mark.parametrize("guard", GUARDS, ids=[g.name for g in GUARDS])
 def test_each_guard_refuses_with_its_message_and_records_nothing(
-    tracker: Tracker, clock: FakeClock, guard: Guard
+    tracker: Safeguarding, clock: FakeClock, guard: Guard
 ) -> None:
     case_id = guard.setup(tracker, clock)
     position_before = tracker.recorder.max_notification_id()

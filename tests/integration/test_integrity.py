@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from application.app import Tracker
 from application.integrity import verify_all, verify_stream
+from application.service import Safeguarding
 from tests.conftest import TEST_KEY
 from tests.support.clock import FakeClock
 from tests.support.people import CHILD_NAME, MOTHER_NAME
@@ -24,19 +24,19 @@ from tests.support.tamper import (
 
 
 @pytest.fixture
-def plain_tracker(make_tracker: Callable[..., Tracker]) -> Tracker:
+def plain_tracker(make_tracker: Callable[..., Safeguarding]) -> Safeguarding:
     """Neither compressed nor encrypted, so a byte can be changed and still decode."""
     return make_tracker(compress=False)
 
 
-def seven_event_case(app: Tracker, clock: FakeClock):  # type: ignore[no-untyped-def]
+def seven_event_case(app: Safeguarding, clock: FakeClock):  # type: ignore[no-untyped-def]
     case_id = refer(app, clock)
     decide_met(app, clock, case_id)  # alert, recommendation, 3 decisions, decision
     assert app.repository.get(case_id).version == 7
     return case_id
 
 
-def test_an_untouched_history_verifies(plain_tracker: Tracker, clock: FakeClock) -> None:
+def test_an_untouched_history_verifies(plain_tracker: Safeguarding, clock: FakeClock) -> None:
     case_id = seven_event_case(plain_tracker, clock)
     report = verify_stream(plain_tracker, case_id)
     assert report.ok
@@ -44,7 +44,7 @@ def test_an_untouched_history_verifies(plain_tracker: Tracker, clock: FakeClock)
 
 
 def test_a_changed_name_in_a_stored_event_is_reported_at_that_event(
-    plain_tracker: Tracker, clock: FakeClock
+    plain_tracker: Safeguarding, clock: FakeClock
 ) -> None:
     case_id = seven_event_case(plain_tracker, clock)
     state = stored_state(plain_tracker, case_id, 1)
@@ -58,7 +58,7 @@ def test_a_changed_name_in_a_stored_event_is_reported_at_that_event(
     assert "version 1 was altered after it was recorded" in report.problem
 
 
-def test_an_altered_last_event_is_reported(plain_tracker: Tracker, clock: FakeClock) -> None:
+def test_an_altered_last_event_is_reported(plain_tracker: Safeguarding, clock: FakeClock) -> None:
     case_id = seven_event_case(plain_tracker, clock)
     state = stored_state(plain_tracker, case_id, 7)
     overwrite_state(plain_tracker, case_id, 7, state.replace(b'"met"', b'"not_met"'))
@@ -70,7 +70,7 @@ def test_an_altered_last_event_is_reported(plain_tracker: Tracker, clock: FakeCl
 
 
 def test_a_deleted_event_is_reported_where_the_gap_is(
-    plain_tracker: Tracker, clock: FakeClock
+    plain_tracker: Safeguarding, clock: FakeClock
 ) -> None:
     case_id = seven_event_case(plain_tracker, clock)
     delete_event(plain_tracker, case_id, 3)
@@ -81,7 +81,7 @@ def test_a_deleted_event_is_reported_where_the_gap_is(
     assert "expected version 3 but found 4: an event was removed" in report.problem
 
 
-def test_reordered_events_are_reported(plain_tracker: Tracker, clock: FakeClock) -> None:
+def test_reordered_events_are_reported(plain_tracker: Safeguarding, clock: FakeClock) -> None:
     case_id = seven_event_case(plain_tracker, clock)
     swap_versions(plain_tracker, case_id, 2, 3)
 
@@ -92,7 +92,7 @@ def test_reordered_events_are_reported(plain_tracker: Tracker, clock: FakeClock)
 
 
 def test_a_changed_byte_in_encrypted_state_is_reported(
-    make_tracker: Callable[..., Tracker], clock: FakeClock
+    make_tracker: Callable[..., Safeguarding], clock: FakeClock
 ) -> None:
     app = make_tracker(encryption_key=TEST_KEY)
     case_id = seven_event_case(app, clock)
@@ -105,7 +105,7 @@ def test_a_changed_byte_in_encrypted_state_is_reported(
 
 
 def test_verify_all_reports_only_the_tampered_stream(
-    plain_tracker: Tracker, clock: FakeClock
+    plain_tracker: Safeguarding, clock: FakeClock
 ) -> None:
     good = seven_event_case(plain_tracker, clock)
     bad = refer(plain_tracker, clock)
@@ -120,7 +120,7 @@ def test_verify_all_reports_only_the_tampered_stream(
 
 
 def test_with_encryption_on_the_childs_name_is_not_in_the_stored_rows(
-    make_tracker: Callable[..., Tracker], clock: FakeClock
+    make_tracker: Callable[..., Safeguarding], clock: FakeClock
 ) -> None:
     app = make_tracker(encryption_key=TEST_KEY)
     seven_event_case(app, clock)
@@ -131,7 +131,7 @@ def test_with_encryption_on_the_childs_name_is_not_in_the_stored_rows(
 
 
 def test_without_encryption_the_name_would_be_there(
-    plain_tracker: Tracker, clock: FakeClock
+    plain_tracker: Safeguarding, clock: FakeClock
 ) -> None:
     """The control for the test above: the search does find names stored in the clear."""
     seven_event_case(plain_tracker, clock)
@@ -140,7 +140,7 @@ def test_without_encryption_the_name_would_be_there(
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_with_encryption_on_the_childs_name_is_not_in_the_database_files(
-    make_tracker: Callable[..., Tracker], clock: FakeClock, tmp_path: Path
+    make_tracker: Callable[..., Safeguarding], clock: FakeClock, tmp_path: Path
 ) -> None:
     app = make_tracker(encryption_key=TEST_KEY, compress=False)
     seven_event_case(app, clock)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
-from application.app import Tracker
 from application.integrity import verify_stream
+from application.service import Safeguarding
 from domain.base import AuditedAggregate
 from domain.case import Case
 from domain.clocks import ClockName, ClockStatus
@@ -26,13 +26,13 @@ from tests.support.people import (
 from tests.support.scenario import AGENCIES, walk_to_panel_response
 
 
-def statuses(app: Tracker, case_id: object, today: date) -> dict[str, tuple[ClockStatus, int]]:
+def statuses(app: Safeguarding, case_id: object, today: date) -> dict[str, tuple[ClockStatus, int]]:
     clocks = app.case_clocks(STAFF, case_id, today)  # type: ignore[arg-type]
     return {c.key: (c.status, c.working_days_late) for c in clocks}
 
 
 def test_a_serious_incident_walks_from_referral_to_panel_response_on_the_seed_timetable(
-    tracker: Tracker, clock: FakeClock
+    tracker: Safeguarding, clock: FakeClock
 ) -> None:
     case_id = walk_to_panel_response(tracker, clock)
 
@@ -63,7 +63,7 @@ def test_a_serious_incident_walks_from_referral_to_panel_response_on_the_seed_ti
 
 
 def test_the_review_the_case_leads_to_is_commissioned_published_and_its_actions_completed(
-    tracker: Tracker, clock: FakeClock
+    tracker: Safeguarding, clock: FakeClock
 ) -> None:
     case_id = walk_to_panel_response(tracker, clock)
 
@@ -137,7 +137,7 @@ def test_the_review_the_case_leads_to_is_commissioned_published_and_its_actions_
 
 
 def test_a_practice_learning_referral_goes_to_the_group_and_the_referrer_is_informed(
-    tracker: Tracker, clock: FakeClock
+    tracker: Safeguarding, clock: FakeClock
 ) -> None:
     clock.set_day(date(2027, 3, 2))
     result = tracker.refer_practice_learning(
@@ -171,7 +171,7 @@ def test_a_practice_learning_referral_goes_to_the_group_and_the_referrer_is_info
 
 
 def test_a_dispute_between_partners_is_mediated_by_the_scrutineer_and_then_decided(
-    tracker: Tracker, clock: FakeClock
+    tracker: Safeguarding, clock: FakeClock
 ) -> None:
     clock.set_day(date(2027, 1, 5))
     case_id = tracker.refer_serious_incident(
@@ -232,7 +232,7 @@ def test_a_dispute_between_partners_is_mediated_by_the_scrutineer_and_then_decid
 
 
 def test_every_recorded_event_says_who_did_what_when_and_through_which_request(
-    tracker: Tracker, clock: FakeClock
+    tracker: Safeguarding, clock: FakeClock
 ) -> None:
     case_id = walk_to_panel_response(tracker, clock)
     clock.set_day(date(2027, 2, 8))

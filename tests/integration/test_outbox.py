@@ -24,12 +24,12 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.routes.outbox import StatusFilter
-from application.app import Tracker
 from application.config import Partnerships, load_partnerships
 from application.context import Principal
 from application.errors import IdempotencyKeyReusedError, NotFoundError, NotPermittedError
 from application.keys import issue_key
 from application.outbox import STATUS_FILTERS, Delivery, Outbox, OutgoingEmail, OutgoingWebhook
+from application.service import Safeguarding
 from application.settings import Settings
 from application.webhooks import InvalidWebhookUrlError
 from domain.values import Audit, Role, Source
@@ -90,7 +90,7 @@ def with_lew(
     return Partnerships({**shipped.by_code, "LEW": lew})
 
 
-MakeApp = Callable[..., Tracker]
+MakeApp = Callable[..., Safeguarding]
 
 
 @pytest.fixture
@@ -99,9 +99,9 @@ def make_app(
 ) -> Iterator[MakeApp]:
     """Trackers on this test's store (several, like processes), sending to the loopback
     SMTP server; LEW's contacts are the board, and the police lead for the police."""
-    made: list[Tracker] = []
+    made: list[Safeguarding] = []
 
-    def make(partnerships: Partnerships | None = None, **overrides: Any) -> Tracker:
+    def make(partnerships: Partnerships | None = None, **overrides: Any) -> Safeguarding:
         values: dict[str, Any] = {
             "smtp_host": "127.0.0.1",
             "smtp_port": smtp.port,
@@ -111,7 +111,7 @@ def make_app(
             "outbox_retry_max_seconds": 900,
             **overrides,
         }
-        app = Tracker(
+        app = Safeguarding(
             make_settings(**values),
             partnerships=partnerships or with_lew((BOARD,), {MET: (POLICE_LEAD,)}),
             clock=clock,
@@ -125,12 +125,12 @@ def make_app(
 
 
 @pytest.fixture
-def app(make_app: MakeApp) -> Tracker:
+def app(make_app: MakeApp) -> Safeguarding:
     return make_app()
 
 
 @pytest.fixture
-def transports(app: Tracker) -> Iterator[DeliveryTransports]:
+def transports(app: Safeguarding) -> Iterator[DeliveryTransports]:
     t = default_transports(app.settings)
     yield t
     t.close()
@@ -147,7 +147,7 @@ def scheduler_audit(clock: FakeClock) -> Audit:
 
 
 def remind(
-    app: Tracker,
+    app: Safeguarding,
     clock: FakeClock,
     stream_id: UUID,
     name: str,
@@ -170,7 +170,7 @@ def remind(
 
 
 def breach(
-    app: Tracker,
+    app: Safeguarding,
     clock: FakeClock,
     stream_id: UUID,
     name: str,
@@ -191,7 +191,7 @@ def breach(
     app.save(agg)
 
 
-def partners_alerted_reminder(app: Tracker, clock: FakeClock) -> UUID:
+def partners_alerted_reminder(app: Safeguarding, clock: FakeClock) -> UUID:
     """A referral on Wed 23 Dec 2026, reminded the same day that partners are due to be
     alerted by the end of Thu 24 Dec."""
     case_id = refer(app, clock)
@@ -206,7 +206,7 @@ def partners_alerted_reminder(app: Tracker, clock: FakeClock) -> UUID:
     return case_id
 
 
-def three_notices(app: Tracker, clock: FakeClock) -> tuple[UUID, UUID]:
+def three_notices(app: Safeguarding, clock: FakeClock) -> tuple[UUID, UUID]:
     """The partnership's own clock (reminder), the police's scoping form (breach) and an
     action owned by the trust (reminder)."""
     case_id = partners_alerted_reminder(app, clock)
@@ -521,7 +521,7 @@ def test_the_one_window_for_a_repeat_carries_the_same_message_id(
 
 
 def test_a_receiver_down_for_an_hour_gets_every_message_when_it_returns_and_none_twice(
-    app: Tracker,
+    app: Safeguarding,
     clock: FakeClock,
     smtp: SmtpReceiver,
     hooks: WebhookReceiver,
@@ -598,7 +598,7 @@ def test_a_receiver_down_for_an_hour_gets_every_message_when_it_returns_and_none
 
 
 def test_while_the_smtp_server_is_down_one_message_tries_for_all(
-    app: Tracker, clock: FakeClock, smtp: SmtpReceiver, transports: DeliveryTransports
+    app: Safeguarding, clock: FakeClock, smtp: SmtpReceiver, transports: DeliveryTransports
 ) -> None:
     smtp.stop()
     for _ in range(3):
@@ -653,7 +653,7 @@ def test_mail_waits_visibly_while_smtp_is_not_configured_and_goes_once_it_is(
 
 
 def test_a_webhook_answering_an_error_is_retried_until_it_answers_2xx(
-    app: Tracker, clock: FakeClock, hooks: WebhookReceiver, transports: DeliveryTransports
+    app: Safeguarding, clock: FakeClock, hooks: WebhookReceiver, transports: DeliveryTransports
 ) -> None:
     outbox = Outbox(app)
     outbox.webhooks.subscribe(STAFF, hooks.url)
@@ -714,7 +714,9 @@ def test_the_daily_digest_goes_to_each_partnership_contact_once_a_day(
     )
 
 
-def test_subscriptions_are_the_callers_own_and_refuse_what_they_may_not_do(app: Tracker) -> None:
+def test_subscriptions_are_the_callers_own_and_refuse_what_they_may_not_do(
+    app: Safeguarding,
+) -> None:
     subs = Outbox(app).webhooks
     police, _ = subs.subscribe(POLICE_AGENCY, "https://police.example.org/hooks")
     assert police.agency == MET
@@ -751,7 +753,7 @@ def test_subscriptions_are_the_callers_own_and_refuse_what_they_may_not_do(app: 
     assert [s.id for s in subs.active("LEW")] == [every.id, trust.id]
 
 
-def raw_rows(app: Tracker, statement: str) -> list[dict[str, Any]]:
+def raw_rows(app: Safeguarding, statement: str) -> list[dict[str, Any]]:
     outbox = Outbox(app)
     outbox.setup()
     with outbox.cursor(commit=False) as c:
@@ -774,7 +776,7 @@ def raw_rows(app: Tracker, statement: str) -> list[dict[str, Any]]:
         "https://example.org/" + "x" * 2000,
     ],
 )
-def test_a_bad_url_is_refused_and_nothing_is_recorded(app: Tracker, url: str) -> None:
+def test_a_bad_url_is_refused_and_nothing_is_recorded(app: Safeguarding, url: str) -> None:
     with pytest.raises(InvalidWebhookUrlError) as refused:
         Outbox(app).webhooks.subscribe(STAFF, url)
     assert refused.value.code == "invalid_webhook_url"
@@ -801,14 +803,14 @@ def test_the_signing_secret_is_encrypted_at_rest_when_a_key_is_configured(
     assert signed_by(secret, request.headers, request.body)
 
 
-def test_without_a_key_the_signing_secret_is_kept_as_given(app: Tracker) -> None:
+def test_without_a_key_the_signing_secret_is_kept_as_given(app: Safeguarding) -> None:
     _, secret = Outbox(app).webhooks.subscribe(STAFF, "https://example.org/hooks")
     [row] = raw_rows(app, "SELECT secret FROM {t}")
     assert row["secret"] == "plain:" + secret
 
 
 def test_a_revoked_subscription_gets_nothing_more_and_its_waiting_deliveries_are_cancelled(
-    app: Tracker,
+    app: Safeguarding,
     clock: FakeClock,
     hooks: WebhookReceiver,
     transports: DeliveryTransports,
@@ -836,7 +838,7 @@ def test_a_revoked_subscription_gets_nothing_more_and_its_waiting_deliveries_are
 
 
 def test_idempotent_subscribe_returns_the_first_answer_and_refuses_another_body(
-    app: Tracker,
+    app: Safeguarding,
 ) -> None:
     subs = Outbox(app).webhooks
     first = subs.subscribe(STAFF, "https://example.org/h", idempotency_key="k1")
@@ -850,7 +852,7 @@ def test_idempotent_subscribe_returns_the_first_answer_and_refuses_another_body(
 
 
 @pytest.fixture
-def api(make_app: MakeApp) -> Iterator[tuple[TestClient, Tracker, dict[str, str]]]:
+def api(make_app: MakeApp) -> Iterator[tuple[TestClient, Safeguarding, dict[str, str]]]:
     tracker = make_app(api_key_cache_seconds=0, projector_in_process=False)
     keys = {
         who: issue_key(tracker, principal_id=who, role=role, agency=agency, partnerships=parts)[0]
@@ -861,7 +863,7 @@ def api(make_app: MakeApp) -> Iterator[tuple[TestClient, Tracker, dict[str, str]
 
 
 def test_the_rest_routes_subscribe_list_revoke_and_show_deliveries(
-    api: tuple[TestClient, Tracker, dict[str, str]], clock: FakeClock, smtp: SmtpReceiver
+    api: tuple[TestClient, Safeguarding, dict[str, str]], clock: FakeClock, smtp: SmtpReceiver
 ) -> None:
     client, tracker, keys = api
 

@@ -9,8 +9,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from application.app import Tracker
 from application.pgrecorder import OrderedInsertRecorder
+from application.service import Safeguarding
 from tests.support.clock import FakeClock
 from tests.support.postgres import conninfo, postgres_params
 from tests.support.scenario import refer
@@ -18,12 +18,12 @@ from tests.support.scenario import refer
 pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("backend", ["postgres"], indirect=True)]
 
 
-def test_the_tracker_uses_the_ordered_insert_recorder(tracker: Tracker) -> None:
+def test_the_tracker_uses_the_ordered_insert_recorder(tracker: Safeguarding) -> None:
     assert isinstance(tracker.recorder, OrderedInsertRecorder)
 
 
 def test_an_append_waits_while_another_transaction_holds_the_table_lock(
-    make_tracker: Callable[..., Tracker], clock: FakeClock
+    make_tracker: Callable[..., Safeguarding], clock: FakeClock
 ) -> None:
     tracker = make_tracker()
     recorder = tracker.recorder

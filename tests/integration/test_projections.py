@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from application.app import Tracker
 from application.generate import generate
+from application.service import Safeguarding
 from projections import read_models, statistics
 from projections.deadlines import Deadlines
 from projections.engine import Applied, Projector
@@ -25,20 +25,20 @@ from tests.support.scenario import AGENCIES, refer, walk_to_panel_response
 
 
 @pytest.fixture
-def read_store(tracker: Tracker) -> Iterator[ReadStore]:
+def read_store(tracker: Safeguarding) -> Iterator[ReadStore]:
     rs = ReadStore(tracker.settings)
     yield rs
     rs.close()
 
 
-def projector(tracker: Tracker, store: ReadStore, *models: Any) -> Projector:
+def projector(tracker: Safeguarding, store: ReadStore, *models: Any) -> Projector:
     p = Projector(tracker, store, list(models) or [Timeline()])
     p.setup()
     return p
 
 
 def test_the_timeline_has_one_row_per_event_of_the_seed_walk(
-    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+    tracker: Safeguarding, clock: FakeClock, read_store: ReadStore
 ) -> None:
     case_id = walk_to_panel_response(tracker, clock)
     p = projector(tracker, read_store)
@@ -74,7 +74,7 @@ class CrashingTimeline(Timeline):
 
 
 def test_a_projection_killed_mid_batch_resumes_and_ends_identical_to_a_clean_build(
-    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+    tracker: Safeguarding, clock: FakeClock, read_store: ReadStore
 ) -> None:
     walk_to_panel_response(tracker, clock)
     crashing = projector(tracker, read_store, CrashingTimeline())
@@ -93,7 +93,7 @@ def test_a_projection_killed_mid_batch_resumes_and_ends_identical_to_a_clean_bui
 
 
 def test_a_changed_projection_version_rebuilds_itself_and_readers_never_see_it_half_built(
-    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+    tracker: Safeguarding, clock: FakeClock, read_store: ReadStore
 ) -> None:
     walk_to_panel_response(tracker, clock)
     projector(tracker, read_store).catch_up()
@@ -123,7 +123,7 @@ def test_a_changed_projection_version_rebuilds_itself_and_readers_never_see_it_h
 
 
 def test_rebuild_all_replaces_every_model_with_an_identical_one(
-    tracker: Tracker, read_store: ReadStore
+    tracker: Safeguarding, read_store: ReadStore
 ) -> None:
     generate(tracker, 30, seed=5, batch=5)
     p = Projector(
@@ -145,7 +145,7 @@ def test_rebuild_all_replaces_every_model_with_an_identical_one(
 
 
 def test_a_read_can_wait_for_its_own_write(
-    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+    tracker: Safeguarding, clock: FakeClock, read_store: ReadStore
 ) -> None:
     p = projector(tracker, read_store)
     case_id = walk_to_panel_response(tracker, clock)
@@ -175,7 +175,7 @@ def as_tuples(clocks: Sequence[Any]) -> list[tuple[Any, ...]]:
 
 
 def test_deadlines_answer_for_any_day_exactly_as_the_domains_clocks_do(
-    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+    tracker: Safeguarding, clock: FakeClock, read_store: ReadStore
 ) -> None:
     # the seed walk across Christmas 2026, and a case referred before Easter 2027, left open
     walked = walk_to_panel_response(tracker, clock)
@@ -218,7 +218,7 @@ def test_deadlines_answer_for_any_day_exactly_as_the_domains_clocks_do(
 
 
 def test_the_tracker_has_one_row_per_case_with_what_the_partnership_tracks(
-    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+    tracker: Safeguarding, clock: FakeClock, read_store: ReadStore
 ) -> None:
     walked = walk_to_panel_response(tracker, clock)
     clock.set_day(date(2027, 2, 10))
@@ -259,7 +259,7 @@ def test_the_tracker_has_one_row_per_case_with_what_the_partnership_tracks(
 
 
 def test_live_and_rebuilt_read_models_are_identical_after_the_generated_data_set(
-    tracker: Tracker, read_store: ReadStore
+    tracker: Safeguarding, read_store: ReadStore
 ) -> None:
     live = projector(tracker, read_store, *read_models(tracker))
     for seed in range(3):  # written in three sittings, projected as it arrives
@@ -278,7 +278,7 @@ def test_live_and_rebuilt_read_models_are_identical_after_the_generated_data_set
 
 
 def test_reviews_and_actions_with_overdue_actions_by_owner(
-    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+    tracker: Safeguarding, clock: FakeClock, read_store: ReadStore
 ) -> None:
     case_id = walk_to_panel_response(tracker, clock)
     clock.set_day(date(2027, 2, 10))
@@ -304,7 +304,7 @@ def test_reviews_and_actions_with_overdue_actions_by_owner(
 
 
 def test_statistics_count_cases_and_timeliness_for_the_day_asked(
-    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+    tracker: Safeguarding, clock: FakeClock, read_store: ReadStore
 ) -> None:
     walk_to_panel_response(tracker, clock)
     clock.set_day(date(2027, 3, 24))
@@ -342,7 +342,7 @@ def test_statistics_count_cases_and_timeliness_for_the_day_asked(
 
 
 def test_a_cases_review_type_is_that_of_the_most_recently_commissioned_review_covering_it(
-    tracker: Tracker, clock: FakeClock, read_store: ReadStore
+    tracker: Safeguarding, clock: FakeClock, read_store: ReadStore
 ) -> None:
     case_id = walk_to_panel_response(tracker, clock)
     live = Projector(
@@ -404,7 +404,7 @@ def test_a_cases_review_type_is_that_of_the_most_recently_commissioned_review_co
 
 
 def test_a_rebuild_split_across_worker_processes_equals_the_live_models(
-    tracker: Tracker, read_store: ReadStore
+    tracker: Safeguarding, read_store: ReadStore
 ) -> None:
     generate(tracker, 40, seed=7, batch=5)
     p = Projector(tracker, read_store, read_models(tracker), factory=partial(read_models, tracker))

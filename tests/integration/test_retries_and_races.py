@@ -9,9 +9,9 @@ from uuid import UUID
 
 import pytest
 
-from application.app import Tracker
 from application.context import CommandResult, Principal
 from application.errors import IdempotencyKeyReusedError, VersionConflictError
+from application.service import Safeguarding
 from domain.case import Case
 from domain.errors import AlreadyRecordedError
 from domain.values import Contact, Role
@@ -22,7 +22,7 @@ from tests.support.scenario import decide_met, refer
 OTHER_STAFF = Principal("staff-lew-2", Role.PARTNERSHIP, "Lewisham", ("LEW",))
 
 
-def refer_with_key(app: Tracker, key: str, child: str = "Quillon Marchbanks") -> CommandResult:
+def refer_with_key(app: Safeguarding, key: str, child: str = "Quillon Marchbanks") -> CommandResult:
     return app.refer_serious_incident(
         ctx(MASH, idempotency_key=key),
         partnership="LEW",
@@ -34,7 +34,7 @@ def refer_with_key(app: Tracker, key: str, child: str = "Quillon Marchbanks") ->
 
 
 def test_a_retried_referral_with_the_same_key_records_one_case_and_returns_the_first_answer(
-    tracker: Tracker,
+    tracker: Safeguarding,
 ) -> None:
     first = refer_with_key(tracker, "mash-7f3a")
     position = tracker.recorder.max_notification_id()
@@ -53,7 +53,7 @@ def test_a_retried_referral_with_the_same_key_records_one_case_and_returns_the_f
 
 
 def test_the_same_key_with_different_content_is_refused_and_records_nothing(
-    tracker: Tracker,
+    tracker: Safeguarding,
 ) -> None:
     refer_with_key(tracker, "mash-7f3a")
     position = tracker.recorder.max_notification_id()
@@ -64,7 +64,7 @@ def test_the_same_key_with_different_content_is_refused_and_records_nothing(
     assert tracker.recorder.max_notification_id() == position
 
 
-def test_keys_belong_to_their_principal(tracker: Tracker, clock: FakeClock) -> None:
+def test_keys_belong_to_their_principal(tracker: Safeguarding, clock: FakeClock) -> None:
     case_id = refer(tracker, clock)
     decide_met(tracker, clock, case_id)
     a = tracker.inform_referrer(ctx(idempotency_key="k1"), case_id, on=date(2026, 12, 30))
@@ -77,7 +77,7 @@ def test_keys_belong_to_their_principal(tracker: Tracker, clock: FakeClock) -> N
 
 
 def test_idempotency_keys_survive_a_restart(
-    make_tracker: Callable[..., Tracker], clock: FakeClock
+    make_tracker: Callable[..., Safeguarding], clock: FakeClock
 ) -> None:
     first_process = make_tracker()
     first = refer_with_key(first_process, "mash-restart")
@@ -94,7 +94,7 @@ def test_idempotency_keys_survive_a_restart(
 
 
 def test_a_stale_expected_version_is_refused_with_the_current_version(
-    tracker: Tracker, clock: FakeClock
+    tracker: Safeguarding, clock: FakeClock
 ) -> None:
     case_id = refer(tracker, clock)
     tracker.alert_partners(ctx(), case_id, on=date(2026, 12, 23), recipients=["police"])
@@ -112,7 +112,7 @@ def test_a_stale_expected_version_is_refused_with_the_current_version(
     assert tracker.repository.get(case_id).version == 2
 
 
-def test_a_current_expected_version_is_accepted(tracker: Tracker, clock: FakeClock) -> None:
+def test_a_current_expected_version_is_accepted(tracker: Safeguarding, clock: FakeClock) -> None:
     case_id = refer(tracker, clock)
     result = tracker.alert_partners(
         ctx(expected_version=1), case_id, on=date(2026, 12, 23), recipients=["police"]
@@ -143,7 +143,7 @@ def run_at_once(tasks: list[Callable[[], object]]) -> list[BaseException]:
 @pytest.mark.postgres
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 def test_ten_agencies_returning_scoping_to_one_case_at_once_record_ten_events(
-    tracker: Tracker, clock: FakeClock
+    tracker: Safeguarding, clock: FakeClock
 ) -> None:
     case_id = refer(tracker, clock)
     decide_met(tracker, clock, case_id)
@@ -172,7 +172,9 @@ def test_ten_agencies_returning_scoping_to_one_case_at_once_record_ten_events(
     assert sorted(a for a, s in case.scoping.items() if s.returned_on) == sorted(names)
 
 
-def test_concurrent_referrals_get_distinct_references(tracker: Tracker, clock: FakeClock) -> None:
+def test_concurrent_referrals_get_distinct_references(
+    tracker: Safeguarding, clock: FakeClock
+) -> None:
     failures = run_at_once([lambda i=i: refer_with_key(tracker, f"k{i}") for i in range(6)])  # type: ignore[misc]
 
     assert failures == []
@@ -185,7 +187,7 @@ def test_concurrent_referrals_get_distinct_references(tracker: Tracker, clock: F
 
 
 def test_references_number_each_partnership_and_year_separately(
-    tracker: Tracker, clock: FakeClock
+    tracker: Safeguarding, clock: FakeClock
 ) -> None:
     assert refer(tracker, clock)
     assert refer(tracker, clock)
@@ -195,7 +197,7 @@ def test_references_number_each_partnership_and_year_separately(
 
 
 def test_a_process_with_a_stale_copy_of_a_case_refreshes_it_instead_of_failing(
-    make_tracker: Callable[..., Tracker], clock: FakeClock
+    make_tracker: Callable[..., Safeguarding], clock: FakeClock
 ) -> None:
     """Two processes on one store: each keeps its own cache and trusts it until the store's
     version check, or a refusal by the domain, says the copy may be stale."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, time
 
-from application.app import Tracker
 from application.outbox import Status
+from application.service import Safeguarding
 from domain.values import Contact
 from projections import read_models
 from projections.engine import Projector
@@ -20,7 +20,7 @@ from tests.support.scenario import AGENCIES, decide_met, notify_and_scope, refer
 
 
 def test_the_digest_lists_the_week_the_overdue_and_scoping_by_agency_once_a_working_day(
-    make_tracker: Callable[..., Tracker], clock: FakeClock, smtp: SmtpReceiver
+    make_tracker: Callable[..., Safeguarding], clock: FakeClock, smtp: SmtpReceiver
 ) -> None:
     tracker = make_tracker(smtp_host="127.0.0.1", smtp_port=smtp.port)
     case_id = refer(tracker, clock)

@@ -16,7 +16,7 @@ from uuid import UUID
 
 import pytest
 
-from application.app import Tracker
+from application.service import Safeguarding
 from application.watch import ClockWatch
 from domain.base import AuditedAggregate
 from domain.case import Case
@@ -35,27 +35,27 @@ Walk = list[tuple[str, str, str, date]]  # (kind, clock, subject, effective date
 
 
 @pytest.fixture
-def read_store(tracker: Tracker) -> Iterator[ReadStore]:
+def read_store(tracker: Safeguarding) -> Iterator[ReadStore]:
     rs = ReadStore(tracker.settings)
     yield rs
     rs.close()
 
 
 @pytest.fixture
-def project(tracker: Tracker, read_store: ReadStore) -> Callable[[], int]:
+def project(tracker: Safeguarding, read_store: ReadStore) -> Callable[[], int]:
     p = Projector(tracker, read_store, read_models(tracker))
     p.setup()
     return p.catch_up
 
 
 @pytest.fixture
-def jobs(tracker: Tracker) -> Iterator[SchedulerJobs]:
+def jobs(tracker: Safeguarding) -> Iterator[SchedulerJobs]:
     j = SchedulerJobs(tracker)
     yield j
     j.close()
 
 
-def notices(tracker: Tracker, stream_id: UUID) -> Walk:
+def notices(tracker: Safeguarding, stream_id: UUID) -> Walk:
     return [
         (e.notice, e.clock, e.subject, e.on)
         for e in tracker.events.get(stream_id)
@@ -63,7 +63,7 @@ def notices(tracker: Tracker, stream_id: UUID) -> Walk:
     ]
 
 
-def act_on_the_case(tracker: Tracker, clock: FakeClock, case_id: UUID, day: date) -> None:
+def act_on_the_case(tracker: Safeguarding, clock: FakeClock, case_id: UUID, day: date) -> None:
     """What partnership staff record that day (at 11:00, between the watch's two runs)."""
     clock.set_day(day, time(11, 0))
     if day == date(2026, 12, 29):  # five days late: the breach is already recorded
@@ -108,7 +108,7 @@ EXPECTED: Walk = [
 
 
 def test_two_weeks_of_days_give_each_reminder_and_breach_once(
-    tracker: Tracker, clock: FakeClock, jobs: SchedulerJobs, project: Callable[[], int]
+    tracker: Safeguarding, clock: FakeClock, jobs: SchedulerJobs, project: Callable[[], int]
 ) -> None:
     case_id = refer(tracker, clock)
     day = date(2026, 12, 23)
@@ -138,7 +138,7 @@ def test_two_weeks_of_days_give_each_reminder_and_breach_once(
 
 
 def test_the_watch_needs_no_read_models_to_be_right(
-    tracker: Tracker, clock: FakeClock, jobs: SchedulerJobs
+    tracker: Safeguarding, clock: FakeClock, jobs: SchedulerJobs
 ) -> None:
     """With the projector never run, every stream in the log is looked at."""
     case_id = refer(tracker, clock)
@@ -155,7 +155,7 @@ def test_the_watch_needs_no_read_models_to_be_right(
 
 
 def test_two_watchers_at_once_record_each_notice_once(
-    make_tracker: Callable[..., Tracker], clock: FakeClock
+    make_tracker: Callable[..., Safeguarding], clock: FakeClock
 ) -> None:
     """Two scheduler processes (two trackers on one store) watching the same cases at the
     same moment: the store's version check makes the loser decide again, on a stream
@@ -182,7 +182,7 @@ def test_two_watchers_at_once_record_each_notice_once(
 
 
 def test_the_case_refuses_a_second_notice_and_a_notice_from_anyone_but_the_scheduler(
-    tracker: Tracker, clock: FakeClock
+    tracker: Safeguarding, clock: FakeClock
 ) -> None:
     case_id = refer(tracker, clock)
     case: Case = tracker.latest(case_id)

@@ -22,8 +22,8 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXTransport
 
 from api.app import create_app
-from application.app import Tracker
 from application.keys import issue_key
+from application.service import Safeguarding
 from application.settings import Settings
 from projections import read_models
 from projections.engine import Projector
@@ -40,7 +40,7 @@ def free_port() -> int:
 @dataclass
 class Graph:
     url: str
-    tracker: Tracker
+    tracker: Safeguarding
     settings: Settings
     keys: dict[str, str]
     store: ReadStore = field(init=False)
@@ -117,7 +117,7 @@ class Graph:
 
 
 @contextmanager
-def graph_server(settings: Settings, tracker: Tracker) -> Iterator[Graph]:
+def graph_server(settings: Settings, tracker: Safeguarding) -> Iterator[Graph]:
     keys = {
         who: issue_key(tracker, principal_id=who, role=role, agency=agency, partnerships=parts)[0]
         for who, (role, agency, parts) in PRINCIPALS.items()

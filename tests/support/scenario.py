@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from application.app import Tracker
+from application.service import Safeguarding
 from domain.values import Contact
 from tests.support.clock import FakeClock
 from tests.support.people import (
@@ -30,7 +30,7 @@ RECEIVED = date(2026, 12, 23)
 AGENCIES = ("Lewisham Children's Social Care", "Metropolitan Police", "SLaM NHS Trust")
 
 
-def refer(app: Tracker, clock: FakeClock, received: date = RECEIVED) -> UUID:
+def refer(app: Safeguarding, clock: FakeClock, received: date = RECEIVED) -> UUID:
     clock.set_day(received)
     result = app.refer_serious_incident(
         ctx(MASH),
@@ -44,7 +44,7 @@ def refer(app: Tracker, clock: FakeClock, received: date = RECEIVED) -> UUID:
     return result.id
 
 
-def decide_met(app: Tracker, clock: FakeClock, case_id: UUID) -> None:
+def decide_met(app: Safeguarding, clock: FakeClock, case_id: UUID) -> None:
     """Alerted the same day; recommendation Thu 24 Dec; partners agree by Wed 30 Dec."""
     clock.set_day(date(2026, 12, 23))
     app.alert_partners(
@@ -77,7 +77,7 @@ def decide_met(app: Tracker, clock: FakeClock, case_id: UUID) -> None:
     )
 
 
-def notify_and_scope(app: Tracker, clock: FakeClock, case_id: UUID) -> None:
+def notify_and_scope(app: Safeguarding, clock: FakeClock, case_id: UUID) -> None:
     """Notified Thu 31 Dec; rapid review started and scoping sent Mon 4 Jan 2027."""
     clock.set_day(date(2026, 12, 31))
     app.notify_national_panel(
@@ -95,7 +95,7 @@ def notify_and_scope(app: Tracker, clock: FakeClock, case_id: UUID) -> None:
         )
 
 
-def return_all_scoping(app: Tracker, clock: FakeClock, case_id: UUID) -> None:
+def return_all_scoping(app: Safeguarding, clock: FakeClock, case_id: UUID) -> None:
     """Two return on time (by Mon 11 Jan), the trust a day late on Tue 12 Jan."""
     days = (date(2027, 1, 7), date(2027, 1, 11), date(2027, 1, 12))
     for name, day in zip(AGENCIES, days, strict=True):
@@ -113,7 +113,7 @@ def return_all_scoping(app: Tracker, clock: FakeClock, case_id: UUID) -> None:
         )
 
 
-def hold_meeting_and_submit(app: Tracker, clock: FakeClock, case_id: UUID) -> None:
+def hold_meeting_and_submit(app: Safeguarding, clock: FakeClock, case_id: UUID) -> None:
     """Meeting Thu 14 Jan (window day 9); approvals by Mon 18 Jan; submitted Tue 19 Jan."""
     clock.set_day(date(2027, 1, 14))
     app.hold_meeting(
@@ -144,14 +144,14 @@ def hold_meeting_and_submit(app: Tracker, clock: FakeClock, case_id: UUID) -> No
     app.submit_rapid_review(ctx(), case_id, on=date(2027, 1, 19))
 
 
-def panel_responds(app: Tracker, clock: FakeClock, case_id: UUID) -> None:
+def panel_responds(app: Safeguarding, clock: FakeClock, case_id: UUID) -> None:
     clock.set_day(date(2027, 2, 5))
     app.receive_panel_response(
         ctx(), case_id, on=date(2027, 2, 5), concurs=True, view="The Panel agrees."
     )
 
 
-def walk_to_panel_response(app: Tracker, clock: FakeClock) -> UUID:
+def walk_to_panel_response(app: Safeguarding, clock: FakeClock) -> UUID:
     case_id = refer(app, clock)
     decide_met(app, clock, case_id)
     notify_and_scope(app, clock, case_id)

@@ -9,10 +9,10 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg import sql
 
-from application.app import Tracker
+from application.service import Safeguarding
 
 
-def _execute(app: Tracker, statement: str, params: tuple[Any, ...]) -> list[Any]:
+def _execute(app: Safeguarding, statement: str, params: tuple[Any, ...]) -> list[Any]:
     recorder = app.recorder
     if isinstance(recorder, SQLiteApplicationRecorder):
         statement = statement.replace("%s", "?").replace("{table}", recorder.events_table_name)
@@ -29,7 +29,7 @@ def _execute(app: Tracker, statement: str, params: tuple[Any, ...]) -> list[Any]
         return list(curs.fetchall()) if curs.description else []
 
 
-def stored_state(app: Tracker, stream: UUID, version: int) -> bytes:
+def stored_state(app: Safeguarding, stream: UUID, version: int) -> bytes:
     [row] = _execute(
         app,
         "SELECT state FROM {table} WHERE originator_id = %s AND originator_version = %s",
@@ -39,7 +39,7 @@ def stored_state(app: Tracker, stream: UUID, version: int) -> bytes:
     return bytes(value)
 
 
-def overwrite_state(app: Tracker, stream: UUID, version: int, state: bytes) -> None:
+def overwrite_state(app: Safeguarding, stream: UUID, version: int, state: bytes) -> None:
     _execute(
         app,
         "UPDATE {table} SET state = %s WHERE originator_id = %s AND originator_version = %s",
@@ -47,13 +47,13 @@ def overwrite_state(app: Tracker, stream: UUID, version: int, state: bytes) -> N
     )
 
 
-def flip_byte(app: Tracker, stream: UUID, version: int, index: int = -20) -> None:
+def flip_byte(app: Safeguarding, stream: UUID, version: int, index: int = -20) -> None:
     state = bytearray(stored_state(app, stream, version))
     state[index] ^= 0x01
     overwrite_state(app, stream, version, bytes(state))
 
 
-def delete_event(app: Tracker, stream: UUID, version: int) -> None:
+def delete_event(app: Safeguarding, stream: UUID, version: int) -> None:
     _execute(
         app,
         "DELETE FROM {table} WHERE originator_id = %s AND originator_version = %s",
@@ -61,7 +61,7 @@ def delete_event(app: Tracker, stream: UUID, version: int) -> None:
     )
 
 
-def swap_versions(app: Tracker, stream: UUID, a: int, b: int) -> None:
+def swap_versions(app: Safeguarding, stream: UUID, a: int, b: int) -> None:
     """Give event ``a`` version ``b`` and vice versa (notification ids stay put)."""
     for old, new in ((a, -1), (b, a), (-1, b)):
         _execute(
@@ -72,7 +72,7 @@ def swap_versions(app: Tracker, stream: UUID, a: int, b: int) -> None:
         )
 
 
-def all_table_bytes(app: Tracker) -> bytes:
+def all_table_bytes(app: Safeguarding) -> bytes:
     """Every column of every stored event row, as bytes."""
     rows = _execute(app, "SELECT originator_id, originator_version, topic, state FROM {table}", ())
     out = bytearray()

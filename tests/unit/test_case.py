@@ -105,9 +105,9 @@ def test_the_stage_names_the_last_milestone_reached() -> None:
     assert case.stage == "partners_alerted"
     case.recommend_criteria(audit=audit_on(TODAY), on=TODAY, recommendation="met", rationale="r")
     assert case.stage == "recommendation_made"
-    case.close(audit=audit_on(TODAY), on=TODAY, reason="Duplicate")
+    case.close_case(audit=audit_on(TODAY), on=TODAY, reason="Duplicate")
     assert case.stage == "closed"
-    case.reopen(audit=audit_on(TODAY), on=TODAY, reason="Not a duplicate after all")
+    case.reopen_case(audit=audit_on(TODAY), on=TODAY, reason="Not a duplicate after all")
     assert case.stage == "recommendation_made"
 
 

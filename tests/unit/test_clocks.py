@@ -165,7 +165,7 @@ def test_a_looked_after_childs_death_is_notified_even_when_criteria_are_not_met(
 
 def test_closing_a_case_cancels_clocks_not_yet_due_and_keeps_breaches() -> None:
     case = referred(date(2027, 1, 4))
-    case.close(audit=audit_on(date(2027, 1, 6)), on=date(2027, 1, 6), reason="Duplicate")
+    case.close_case(audit=audit_on(date(2027, 1, 6)), on=date(2027, 1, 6), reason="Duplicate")
     c = clocks(case, date(2027, 2, 1))
     assert c["partners_alerted"].status is ClockStatus.BREACHED  # due 5 Jan
     assert c["criteria_decision"].status is ClockStatus.CANCELLED  # due 11 Jan
@@ -188,7 +188,7 @@ def test_bexleys_group_meets_every_six_weeks(received: date, expected: date) -> 
 
 def test_publication_is_due_six_calendar_months_on_paused_while_deferred() -> None:
     on = date(2026, 8, 31)
-    review = Review.commission(
+    review = Review.commission_review(
         id=uuid4(),
         audit=audit_on(on),
         reference="LEW-R-2026-0001",

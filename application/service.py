@@ -69,7 +69,7 @@ def back_off(attempt: int) -> None:
     time.sleep(random.uniform(0, min(0.05, 0.002 * 2**attempt)))
 
 
-class Tracker(Application[UUID]):
+class Safeguarding(Application[UUID]):
     """The safeguarding review tracker's write side."""
 
     name = "Tracker"
@@ -744,12 +744,12 @@ class Tracker(Application[UUID]):
     def close_case(
         self, ctx: CommandContext, case_id: UUID, *, on: date, reason: str
     ) -> CommandResult:
-        return self._case(ctx, "close", case_id, Case.close, on=on, reason=reason)
+        return self._case(ctx, "close", case_id, Case.close_case, on=on, reason=reason)
 
     def reopen_case(
         self, ctx: CommandContext, case_id: UUID, *, on: date, reason: str
     ) -> CommandResult:
-        return self._case(ctx, "reopen", case_id, Case.reopen, on=on, reason=reason)
+        return self._case(ctx, "reopen", case_id, Case.reopen_case, on=on, reason=reason)
 
     def correct_details(
         self, ctx: CommandContext, case_id: UUID, *, what: str, new_value: Any, reason: str
@@ -794,7 +794,7 @@ class Tracker(Application[UUID]):
             partnership=partnership,
             series_prefix=f"{partnership}-R",
             year=on.year,
-            build=lambda id_, ref, audit: Review.commission(
+            build=lambda id_, ref, audit: Review.commission_review(
                 id=id_, audit=audit, reference=ref, **payload
             ),
             payload=payload,
@@ -895,7 +895,7 @@ class Tracker(Application[UUID]):
     def publish_review(
         self, ctx: CommandContext, review_id: UUID, *, on: date, link: str
     ) -> CommandResult:
-        return self._review(ctx, "publish", review_id, Review.publish, on=on, link=link)
+        return self._review(ctx, "publish", review_id, Review.publish_review, on=on, link=link)
 
     def agree_action(
         self,
@@ -956,7 +956,9 @@ class Tracker(Application[UUID]):
     def close_review(
         self, ctx: CommandContext, review_id: UUID, *, on: date, reason: str
     ) -> CommandResult:
-        return self._review(ctx, "close_review", review_id, Review.close, on=on, reason=reason)
+        return self._review(
+            ctx, "close_review", review_id, Review.close_review, on=on, reason=reason
+        )
 
     # ------------------------------------------------------------------------ reads
 
