@@ -1,15 +1,14 @@
-"""Request and response models, derived from the domain so there is one source of truth.
+"""Request and response models, derived from the domain and the acts' declarations.
 
 The domain's value dataclasses (Contact, Child, Incident...) are mirrored as strict pydantic
 models (unknown fields refused, text bounded, no silent coercion of booleans or numbers), and
-each command's body model is built from the signature of its use case on ``Tracker``: the
-keyword arguments after ``ctx`` and the id. A request therefore cannot drift from the
-use case it calls.
+each act's body model is built from its declaration (application/acts/): its fields but the
+subject id, which comes from the path. A field marked ``OneOf(vocabulary)`` is validated and
+documented as that enum. A request therefore cannot drift from the act it performs.
 """
 
 import collections.abc
 import dataclasses
-import inspect
 import types
 import typing
 from datetime import date
@@ -27,8 +26,8 @@ from pydantic import (
     create_model,
 )
 
-from application.service import Safeguarding
-from domain import values as v
+from application.acts import Act
+from domain.values import OneOf
 
 MAX_TEXT = 20_000
 MAX_ITEMS = 200
@@ -40,31 +39,6 @@ class Strict(BaseModel):
 
 
 _MIRRORS: dict[type, type[BaseModel]] = {}
-
-# Fields whose text is one of the domain's vocabularies: validated (and documented in the
-# OpenAPI schema) as that enum. Keyed by use case or value type, then field name.
-ENUM_FIELDS: dict[str, dict[str, type[StrEnum]]] = {
-    "alert_partners": {"recipients": v.AlertRecipient},
-    "recommend_criteria": {"recommendation": v.CriteriaOutcome},
-    "record_partner_decision": {"partner": v.SafeguardingPartner, "decision": v.CriteriaOutcome},
-    "conclude_mediation": {"outcome": v.CriteriaOutcome},
-    "decide_criteria": {"outcome": v.CriteriaOutcome},
-    "refer_to_learning_from_practice": {"meeting": v.LfpMeeting},
-    "hold_meeting": {
-        "format": v.MeetingFormat,
-        "criteria": v.RapidReviewCriterion,
-        "recommendation": v.Recommendation,
-    },
-    "approve_report": {"partner": v.SafeguardingPartner},
-    "consider_learning_referral": {"outcome": v.LearningOutcome},
-    "refer_practice_learning": {"category": v.LearningCategory},
-    "commission_review": {"review_type": v.ReviewType},
-    "appoint_reviewer": {"role": v.ReviewerRole},
-    "send_pre_publication_copy": {"recipients": v.PrePublicationRecipient},
-    "disseminate_learning": {"format": v.DisseminationFormat},
-    "Incident": {"kind": v.IncidentKind, "abuse_or_neglect": v.AbuseOrNeglect},
-    "Participant": {"represents": v.SafeguardingPartner},
-}
 
 
 def _with_enum(hint: Any, enum: type[StrEnum] | None) -> Any:
@@ -83,8 +57,13 @@ def _with_enum(hint: Any, enum: type[StrEnum] | None) -> Any:
 
 
 def _field_type(hint: Any) -> Any:
-    """The pydantic type for one domain type hint."""
+    """The pydantic type for one domain type hint (``Annotated[..., OneOf(enum)]``: the
+    text as that enum)."""
     origin = typing.get_origin(hint)
+    if origin is Annotated:
+        inner, *extras = typing.get_args(hint)
+        vocabulary = next((e.vocabulary for e in extras if isinstance(e, OneOf)), None)
+        return _field_type(_with_enum(inner, vocabulary))
     if hint is str:
         return Text
     if hint is bool:
@@ -110,19 +89,10 @@ def mirror(cls: type) -> type[BaseModel]:
     """A strict pydantic model with the fields of domain dataclass ``cls``."""
     model = _MIRRORS.get(cls)
     if model is None:
-        hints = typing.get_type_hints(cls)
-        enums = ENUM_FIELDS.get(cls.__name__, {})
+        hints = typing.get_type_hints(cls, include_extras=True)
         fields: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
-            default = (
-                f.default
-                if f.default is not dataclasses.MISSING
-                else (f.default_factory() if f.default_factory is not dataclasses.MISSING else ...)
-            )
-            if isinstance(default, tuple):
-                default = list(default)
-            hint = _with_enum(hints[f.name], enums.get(f.name))
-            fields[f.name] = (_field_type(hint), default)
+            fields[f.name] = (_field_type(hints[f.name]), _default(f))
         model = create_model(cls.__name__, __base__=Strict, **fields)
         _MIRRORS[cls] = model
     return model
@@ -141,22 +111,25 @@ def to_domain(value: Any) -> Any:
     return value
 
 
-def command_model(method_name: str) -> type[BaseModel]:
-    """The body model of the use case ``Tracker.<method_name>``."""
-    method = getattr(Safeguarding, method_name)
-    signature = inspect.signature(method)
-    hints = typing.get_type_hints(method)
-    enums = ENUM_FIELDS.get(method_name, {})
+def command_model(act: type[Act]) -> type[BaseModel]:
+    """The body model of ``act``: its declared fields but the subject id (the path's)."""
+    hints = typing.get_type_hints(act, include_extras=True)
     fields: dict[str, Any] = {}
-    for name, param in signature.parameters.items():
-        if param.kind is not inspect.Parameter.KEYWORD_ONLY:
-            continue  # self, ctx and the aggregate id come from the path and headers
-        default = ... if param.default is inspect.Parameter.empty else param.default
-        if isinstance(default, tuple):
-            default = list(default)
-        fields[name] = (_field_type(_with_enum(hints[name], enums.get(name))), default)
-    title = "".join(part.title() for part in method_name.split("_")) + "Request"
-    return create_model(title, __base__=Strict, **fields)
+    for f in act.body_fields():
+        fields[f.name] = (_field_type(hints[f.name]), _default(f))
+    return create_model(act.__name__ + "Request", __base__=Strict, **fields)
+
+
+def _default(f: "dataclasses.Field[Any]") -> Any:
+    """A field's default as a request body spells it (a sequence as a list); ``...`` when
+    it is required."""
+    if f.default is not dataclasses.MISSING:
+        default = f.default
+    elif f.default_factory is not dataclasses.MISSING:
+        default = f.default_factory()
+    else:
+        return ...
+    return list(default) if isinstance(default, tuple) else default
 
 
 def command_kwargs(body: BaseModel) -> dict[str, Any]:

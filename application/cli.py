@@ -28,6 +28,7 @@ from uuid import UUID
 from pydantic import SecretStr, ValidationError, model_validator
 from tqdm import tqdm
 
+from application.acts import ReferSeriousIncident
 from application.config import ConfigurationError, load_partnerships
 from application.errors import NotFoundError
 from application.generate import generate
@@ -244,10 +245,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _first_run(app: Safeguarding, settings: Settings, port: int) -> None:
-    # serve composes the web process, so it (alone) reaches into api/ for its examples
-    from api.examples import EXAMPLES
-
-    example = dict(EXAMPLES["refer_serious_incident"])
+    example = dict(ReferSeriousIncident.example)
     partnership = app.partnerships.by_code.get(example["partnership"]) or next(
         iter(app.partnerships)
     )

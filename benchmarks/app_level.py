@@ -2,8 +2,9 @@
 
     .venv/bin/python -m benchmarks.app_level [THREADS]     (default 1)
 
-The same command stream as benchmarks/ingest.py, calling the Tracker's use cases directly
-on a fresh PostgreSQL database: separates the application's cost from the web layer's.
+The same command stream as benchmarks/ingest.py, performing the acts through the
+application directly on a fresh PostgreSQL database: separates the application's cost
+from the web layer's.
 """
 
 from __future__ import annotations
@@ -12,24 +13,22 @@ import sys
 import threading
 import time
 import uuid
-from functools import cache
 from typing import Any
 
-from api.examples import EXAMPLES
-from api.routes.commands import CASE_ACTS
 from api.schemas import command_kwargs, command_model
+from application.acts import CASE_ACTS, Act, ReferSeriousIncident
 from application.context import CommandContext, Principal
 from application.service import Safeguarding
 from benchmarks.ingest import steps
 from domain.values import Role
 from tests.support.postgres import create_database, drop_database, postgres_settings
 
-ROUTE = {a.path: a.use_case for a in CASE_ACTS}
-model = cache(command_model)
+ROUTE = {a.path: a for a in CASE_ACTS}
+MODELS = {a: command_model(a) for a in (*CASE_ACTS, ReferSeriousIncident)}
 
 
-def kwargs(use_case: str, body: dict[str, Any]) -> dict[str, Any]:
-    return command_kwargs(model(use_case).model_validate(body))
+def kwargs(act: type[Act], body: dict[str, Any]) -> dict[str, Any]:
+    return command_kwargs(MODELS[act].model_validate(body))
 
 
 def main() -> None:
@@ -46,14 +45,14 @@ def main() -> None:
 
     def work(i: int) -> None:
         while time.perf_counter() < until:
-            referral = kwargs("refer_serious_incident", EXAMPLES["refer_serious_incident"])
-            case_id = tracker.refer_serious_incident(ctx(), **referral).id
+            referral = kwargs(ReferSeriousIncident, ReferSeriousIncident.example)
+            case_id = tracker.execute(ctx(), ReferSeriousIncident(**referral)).id
             done[i] += 1
             for path, body in steps(str(case_id)):
                 if time.perf_counter() >= until:
                     return
-                use_case = ROUTE[path.rsplit("/", 1)[1]]
-                getattr(tracker, use_case)(ctx(), case_id, **kwargs(use_case, body))
+                act = ROUTE[path.rsplit("/", 1)[1]]
+                tracker.execute(ctx(), act(case_id=case_id, **kwargs(act, body)))
                 done[i] += 1
 
     workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]

@@ -28,6 +28,7 @@ from uuid import UUID
 
 import httpx
 
+from application.acts import CorrectDetails, ReferSeriousIncident
 from application.context import CommandContext, Principal
 from application.generate import generate
 from application.keys import issue_key
@@ -75,20 +76,28 @@ def long_case(tracker: Safeguarding, events: int) -> UUID:
 
     today = tracker.today()
     details = dataclasses.replace(referral_details(), chronology=())
-    case = tracker.refer_serious_incident(
+    case = tracker.execute(
         CommandContext(
             principal=Principal("bench-mash", Role.AGENCY, "Lewisham MASH", ("LEW",)),
             request_id="bench",
         ),
-        partnership="LEW",
-        area="Lewisham",
-        received_on=today,
-        details=details,
-        incident=serious_harm(today),
+        ReferSeriousIncident(
+            partnership="LEW",
+            area="Lewisham",
+            received_on=today,
+            details=details,
+            incident=serious_harm(today),
+        ),
     )
     for n in range(events - 1):
-        tracker.correct_details(
-            ctx, case.id, what="child.address", new_value=f"{n} Imaginary Row", reason="moved"
+        tracker.execute(
+            ctx,
+            CorrectDetails(
+                case_id=case.id,
+                what="child.address",
+                new_value=f"{n} Imaginary Row",
+                reason="moved",
+            ),
         )
     return case.id
 

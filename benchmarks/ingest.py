@@ -29,7 +29,7 @@ import httpx
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from api.examples import EXAMPLES
+from application.acts import EXAMPLES
 from application.keys import issue_key
 from application.service import Safeguarding
 from application.settings import Settings

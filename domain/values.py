@@ -11,11 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from domain.errors import InvalidValueError
 
 E = TypeVar("E", bound=StrEnum)
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """Marks a text field as one of a vocabulary: ``Annotated[str, OneOf(IncidentKind)]``.
+
+    Changes nothing at run time (the domain still ``parse``s every value); request models
+    and API documentation read it to validate and list the choices."""
+
+    vocabulary: type[StrEnum]
 
 
 def parse(enum: type[E], value: str | E, what: str) -> E:
@@ -239,11 +249,11 @@ class Child:
 class Incident:
     """Seed 001 appendix i: date of death or serious incident and its circumstances."""
 
-    kind: str  # IncidentKind value
+    kind: Annotated[str, OneOf(IncidentKind)]
     occurred_on: date
     location: str = ""
     carer_at_time: str = ""
-    abuse_or_neglect: str = AbuseOrNeglect.SUSPECTED.value
+    abuse_or_neglect: Annotated[str, OneOf(AbuseOrNeglect)] = AbuseOrNeglect.SUSPECTED.value
     extra_familial_factors: str = ""
     criminal_investigation: bool = False
     investigation_lead: str = ""
@@ -291,7 +301,8 @@ class Participant:
     name: str
     role: str
     agency: str
-    represents: str | None = None  # SafeguardingPartner value, when a partner's representative
+    # when a partner's representative: which safeguarding partner
+    represents: Annotated[str | None, OneOf(SafeguardingPartner)] = None
 
 
 @dataclass(frozen=True)

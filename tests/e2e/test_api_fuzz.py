@@ -13,8 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.examples import EXAMPLES
-from api.routes.commands import CASE_ACTS, CREATES
+from application.acts import CASE_ACTS, CREATIONS, EXAMPLES
 from tests.e2e.conftest import Api
 from tests.e2e.walk import V1, refer
 
@@ -35,12 +34,12 @@ def mutated(use_case: str) -> st.SearchStrategy[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-@pytest.mark.parametrize("act", CASE_ACTS, ids=[a.use_case for a in CASE_ACTS])
+@pytest.mark.parametrize("act", CASE_ACTS, ids=[a.act_name for a in CASE_ACTS])
 def test_mutated_bodies_never_cause_a_500(api: Api, act: Any) -> None:
     case = refer(api)
 
     @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(body=mutated(act.use_case) | JSON)
+    @given(body=mutated(act.act_name) | JSON)
     def check(body: Any) -> None:
         r = api.client.post(
             f"{V1}/cases/{case}/{act.path}",
@@ -56,10 +55,10 @@ def test_mutated_bodies_never_cause_a_500(api: Api, act: Any) -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-@pytest.mark.parametrize("act", CREATES, ids=[a.use_case for a in CREATES])
+@pytest.mark.parametrize("act", CREATIONS, ids=[a.act_name for a in CREATIONS])
 def test_mutated_referrals_and_commissions_never_cause_a_500(api: Api, act: Any) -> None:
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(body=mutated(act.use_case) | JSON)
+    @given(body=mutated(act.act_name) | JSON)
     def check(body: Any) -> None:
         r = api.client.post(
             f"{V1}{act.path}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.routes.commands import CASE_ACTS, CREATES, REVIEW_ACTS
+from application.acts import CASE_ACTS, CREATIONS, REVIEW_ACTS
 from tests.e2e.conftest import POLICE, Api
 from tests.e2e.walk import V1, body, decide, ok, refer, to_panel_response
 
@@ -123,7 +123,7 @@ def test_the_openapi_document_has_an_example_for_every_endpoint(api: Api) -> Non
     doc = api.client.get("/openapi.json").json()
     posts = {path: spec["post"] for path, spec in doc["paths"].items() if "post" in spec}
     # one POST per act of the process, and the webhook subscription
-    assert len(posts) == len(CASE_ACTS) + len(REVIEW_ACTS) + len(CREATES) + 1
+    assert len(posts) == len(CASE_ACTS) + len(REVIEW_ACTS) + len(CREATIONS) + 1
     assert "/api/v1/webhook-subscriptions" in posts
     for path, op in posts.items():
         content = op["requestBody"]["content"]["application/json"]

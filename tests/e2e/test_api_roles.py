@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.routes.commands import CASE_ACTS, CREATES, REVIEW_ACTS, Act
+from application.acts import CASE_ACTS, CREATIONS, REVIEW_ACTS, Act
 from tests.e2e.conftest import PRINCIPALS, Api
 from tests.e2e.walk import V1, body, ok, to_panel_response
 
@@ -36,11 +36,11 @@ def allowed(use_case: str) -> set[str]:
     return ALLOWED.get(use_case, STAFF_ONLY)
 
 
-def paths(case: str, review: str) -> list[tuple[Act, str]]:
+def paths(case: str, review: str) -> list[tuple[type[Act], str]]:
     return (
         [(a, f"{V1}/cases/{case}/{a.path}") for a in CASE_ACTS]
         + [(a, f"{V1}/reviews/{review}/{a.path}") for a in REVIEW_ACTS]
-        + [(a, f"{V1}{a.path}") for a in CREATES]
+        + [(a, f"{V1}{a.path}") for a in CREATIONS]
     )
 
 
@@ -50,10 +50,10 @@ def test_each_role_may_do_exactly_what_the_design_allows(api: Api, who: str) -> 
     review = ok(api.post(f"{V1}/reviews", body("commission_review", case_ids=[case])), 201)["id"]
     outcomes: dict[str, int] = {}
     for act, path in paths(case, review):
-        payload = body(act.use_case)
-        if act.use_case == "commission_review":
+        payload = body(act.act_name)
+        if act.act_name == "commission_review":
             payload["case_ids"] = [case]
-        outcomes[act.use_case] = api.post(path, payload, as_=who).status_code
+        outcomes[act.act_name] = api.post(path, payload, as_=who).status_code
     outcomes["get_case"] = api.get(f"{V1}/cases/{case}", as_=who).status_code
     outcomes["list_scoping"] = api.get(f"{V1}/scoping-requests", as_=who).status_code
 

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from api.graph import schema as graph_schema
+from application.acts import AgreeAction, CommissionReview
 from application.generate import generate
 from application.keys import issue_key
 from application.service import Safeguarding
@@ -587,12 +588,22 @@ def test_a_case_with_its_review_and_overdue_actions_by_owner_agency(
 
     case_id = walk_to_panel_response(graph.tracker, clock)
     clock.set_day(date(2027, 2, 10))
-    review = graph.tracker.commission_review(
-        ctx(), partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[case_id]
+    review = graph.tracker.execute(
+        ctx(),
+        CommissionReview(
+            partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[case_id]
+        ),
     ).id
     for owner, due in (("Police", date(2027, 3, 1)), ("ICB", date(2027, 5, 1))):
-        graph.tracker.agree_action(
-            ctx(), review, on=date(2027, 2, 10), description="Act", owner_agency=owner, due_on=due
+        graph.tracker.execute(
+            ctx(),
+            AgreeAction(
+                review_id=review,
+                on=date(2027, 2, 10),
+                description="Act",
+                owner_agency=owner,
+                due_on=due,
+            ),
         )
     clock.set_day(date(2027, 3, 2))
     graph.project()

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from api.examples import REFERRAL_DETAILS
 from application import logs
+from application.acts.referral import REFERRAL_DETAILS
 from projections import read_models
 from projections.engine import Projector
 from projections.store import ReadStore
@@ -250,7 +250,7 @@ def test_refused_requests_do_not_log_the_values_they_refuse(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(f"cannot record {CHILD_NAME} born {CHILD_BORN}")
 
-    monkeypatch.setattr(api.tracker, "alert_partners", broken)
+    monkeypatch.setattr(api.tracker, "execute", broken)
     r = api.post(f"{V1}/cases/{case}/partners-alerted", body("alert_partners"))
     assert r.status_code == 500
 

@@ -25,6 +25,7 @@ from uuid import UUID
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from application.acts import ReferSeriousIncident
 from application.service import Safeguarding
 from application.settings import Settings
 from domain.base import AuditedAggregate
@@ -39,13 +40,15 @@ LEW_CONTACTS = 1  # config/partnerships.toml: one partnership contact, no agency
 
 def refer_a_month_ago(tracker: Safeguarding) -> UUID:
     received = datetime.now(UTC).date() - timedelta(days=30)
-    return tracker.refer_serious_incident(
+    return tracker.execute(
         ctx(MASH),
-        partnership="LEW",
-        area="Lewisham",
-        received_on=received,
-        details=dataclasses.replace(referral_details(), chronology=()),
-        incident=serious_harm(received - timedelta(days=3)),
+        ReferSeriousIncident(
+            partnership="LEW",
+            area="Lewisham",
+            received_on=received,
+            details=dataclasses.replace(referral_details(), chronology=()),
+            incident=serious_harm(received - timedelta(days=3)),
+        ),
     ).id
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from api.examples import EXAMPLES
+from application.acts import EXAMPLES
 from tests.e2e.conftest import Api
 
 V1 = "/api/v1"

@@ -9,6 +9,20 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from application.acts import (
+    AlertPartners,
+    ApproveReport,
+    CloseCase,
+    DecideCriteria,
+    HoldMeeting,
+    RecommendCriteria,
+    RecordPartnerDecision,
+    ReferPracticeLearning,
+    ReferSeriousIncident,
+    RequestScoping,
+    ReturnScoping,
+    SubmitRapidReview,
+)
 from application.config import UnknownAreaError
 from application.errors import NotFoundError, NotPermittedError
 from application.service import Safeguarding
@@ -64,53 +78,67 @@ def scoping_returned(app: Safeguarding, clock: FakeClock) -> UUID:
 
 def meeting_held(app: Safeguarding, clock: FakeClock) -> UUID:
     case_id = scoping_returned(app, clock)
-    app.hold_meeting(
+    app.execute(
         ctx(),
-        case_id,
-        on=date(2027, 1, 14),
-        format="video",
-        participants=QUORATE,
-        immediate_action_taken=True,
-        recommendation="h_no_further_action",
-        rationale="r",
+        HoldMeeting(
+            case_id=case_id,
+            on=date(2027, 1, 14),
+            format="video",
+            participants=QUORATE,
+            immediate_action_taken=True,
+            recommendation="h_no_further_action",
+            rationale="r",
+        ),
     )
-    app.approve_report(
-        ctx(LA), case_id, on=date(2027, 1, 14), partner="local_authority", approver="a"
+    app.execute(
+        ctx(LA),
+        ApproveReport(
+            case_id=case_id, on=date(2027, 1, 14), partner="local_authority", approver="a"
+        ),
     )
-    app.approve_report(ctx(POLICE), case_id, on=date(2027, 1, 14), partner="police", approver="b")
+    app.execute(
+        ctx(POLICE),
+        ApproveReport(case_id=case_id, on=date(2027, 1, 14), partner="police", approver="b"),
+    )
     return case_id
 
 
 def disagreeing(app: Safeguarding, clock: FakeClock) -> UUID:
     case_id = refer(app, clock)
     for principal, decision in ((LA, "met"), (POLICE, "not_met"), (ICB, "met")):
-        app.record_partner_decision(
+        app.execute(
             ctx(principal),
-            case_id,
-            on=date(2026, 12, 23),
-            partner=principal.agency,
-            decision=decision,
-            rationale="-",
+            RecordPartnerDecision(
+                case_id=case_id,
+                on=date(2026, 12, 23),
+                partner=principal.agency,
+                decision=decision,
+                rationale="-",
+            ),
         )
     return case_id
 
 
 def closed(app: Safeguarding, clock: FakeClock) -> UUID:
     case_id = refer(app, clock)
-    app.close_case(ctx(), case_id, on=date(2026, 12, 23), reason="Duplicate referral")
+    app.execute(
+        ctx(), CloseCase(case_id=case_id, on=date(2026, 12, 23), reason="Duplicate referral")
+    )
     return case_id
 
 
 def practice_learning(app: Safeguarding, clock: FakeClock) -> UUID:
     clock.set_day(date(2026, 12, 23))
-    return app.refer_practice_learning(
+    return app.execute(
         ctx(MASH),
-        partnership="LEW",
-        area="Lewisham",
-        received_on=date(2026, 12, 23),
-        details=referral_details(),
-        category="good_practice",
-        learning="Great teamwork",
+        ReferPracticeLearning(
+            partnership="LEW",
+            area="Lewisham",
+            received_on=date(2026, 12, 23),
+            details=referral_details(),
+            category="good_practice",
+            learning="Great teamwork",
+        ),
     ).id
 
 
@@ -129,22 +157,26 @@ GUARDS = [
     Guard(
         "scoping before notification",
         decided,
-        lambda app, c: app.request_scoping(ctx(), c, on=date(2026, 12, 30), agency="Police"),
+        lambda app, c: app.execute(
+            ctx(), RequestScoping(case_id=c, on=date(2026, 12, 30), agency="Police")
+        ),
         errors.NotNotifiedError,
         "scoping needs the national Panel to have been notified first",
     ),
     Guard(
         "a non-quorate meeting recorded as held",
         scoping_returned,
-        lambda app, c: app.hold_meeting(
+        lambda app, c: app.execute(
             ctx(),
-            c,
-            on=date(2027, 1, 14),
-            format="video",
-            participants=NOT_QUORATE,
-            immediate_action_taken=True,
-            recommendation="b_local_cspr",
-            rationale="r",
+            HoldMeeting(
+                case_id=c,
+                on=date(2027, 1, 14),
+                format="video",
+                participants=NOT_QUORATE,
+                immediate_action_taken=True,
+                recommendation="b_local_cspr",
+                rationale="r",
+            ),
         ),
         errors.MeetingNotQuorateError,
         "quorate only with a representative of each safeguarding partner present; missing: icb",
@@ -152,15 +184,18 @@ GUARDS = [
     Guard(
         "submission before all three approvals",
         meeting_held,
-        lambda app, c: app.submit_rapid_review(ctx(), c, on=date(2027, 1, 14)),
+        lambda app, c: app.execute(ctx(), SubmitRapidReview(case_id=c, on=date(2027, 1, 14))),
         errors.ApprovalsIncompleteError,
         "approval of all three lead partners; missing: icb",
     ),
     Guard(
         "a decision by a party that is not a safeguarding partner",
         referred,
-        lambda app, c: app.record_partner_decision(
-            ctx(), c, on=date(2026, 12, 23), partner="education", decision="met", rationale="-"
+        lambda app, c: app.execute(
+            ctx(),
+            RecordPartnerDecision(
+                case_id=c, on=date(2026, 12, 23), partner="education", decision="met", rationale="-"
+            ),
         ),
         errors.NotASafeguardingPartnerError,
         "'education' is not a safeguarding partner",
@@ -168,36 +203,47 @@ GUARDS = [
     Guard(
         "an effective date in the future",
         referred,
-        lambda app, c: app.alert_partners(ctx(), c, on=date(2026, 12, 24), recipients=["police"]),
+        lambda app, c: app.execute(
+            ctx(), AlertPartners(case_id=c, on=date(2026, 12, 24), recipients=["police"])
+        ),
         errors.EffectiveDateInFutureError,
         "date partners were alerted 2026-12-24 is in the future (today is 2026-12-23)",
     ),
     Guard(
         "an effective date before the case began",
         referred,
-        lambda app, c: app.alert_partners(ctx(), c, on=date(2026, 12, 22), recipients=["police"]),
+        lambda app, c: app.execute(
+            ctx(), AlertPartners(case_id=c, on=date(2026, 12, 22), recipients=["police"])
+        ),
         errors.EffectiveDateBeforeCaseBeganError,
         "2026-12-22 is before the case began on 2026-12-23",
     ),
     Guard(
         "a criteria decision while the partners disagree",
         disagreeing,
-        lambda app, c: app.decide_criteria(ctx(), c, on=date(2026, 12, 23), outcome="met"),
+        lambda app, c: app.execute(
+            ctx(), DecideCriteria(case_id=c, on=date(2026, 12, 23), outcome="met")
+        ),
         errors.PartnerDecisionsDisagreeError,
         "the safeguarding partners disagree",
     ),
     Guard(
         "a criteria decision before all three partners decided",
         referred,
-        lambda app, c: app.decide_criteria(ctx(), c, on=date(2026, 12, 23), outcome="met"),
+        lambda app, c: app.execute(
+            ctx(), DecideCriteria(case_id=c, on=date(2026, 12, 23), outcome="met")
+        ),
         errors.PartnerDecisionsDisagreeError,
         "missing: icb, local_authority, police",
     ),
     Guard(
         "a second decision by the same partner",
         disagreeing,
-        lambda app, c: app.record_partner_decision(
-            ctx(POLICE), c, on=date(2026, 12, 23), partner="police", decision="met", rationale="-"
+        lambda app, c: app.execute(
+            ctx(POLICE),
+            RecordPartnerDecision(
+                case_id=c, on=date(2026, 12, 23), partner="police", decision="met", rationale="-"
+            ),
         ),
         errors.AlreadyRecordedError,
         "the police decision is already recorded",
@@ -205,13 +251,15 @@ GUARDS = [
     Guard(
         "a scoping return no request was addressed to",
         scoping_sent,
-        lambda app, c: app.return_scoping(
+        lambda app, c: app.execute(
             ctx(agency("Imaginary Academy")),
-            c,
-            on=date(2027, 1, 4),
-            agency="Imaginary Academy",
-            completed_by=Contact("X", "Imaginary Academy"),
-            involvement=False,
+            ReturnScoping(
+                case_id=c,
+                on=date(2027, 1, 4),
+                agency="Imaginary Academy",
+                completed_by=Contact("X", "Imaginary Academy"),
+                involvement=False,
+            ),
         ),
         errors.ScopingNotRequestedError,
         "no scoping request was addressed to Imaginary Academy",
@@ -219,13 +267,15 @@ GUARDS = [
     Guard(
         "an agency returning scoping for another agency",
         scoping_sent,
-        lambda app, c: app.return_scoping(
+        lambda app, c: app.execute(
             ctx(agency("Imaginary Academy")),
-            c,
-            on=date(2027, 1, 4),
-            agency=AGENCIES[0],
-            completed_by=Contact("X", AGENCIES[0]),
-            involvement=False,
+            ReturnScoping(
+                case_id=c,
+                on=date(2027, 1, 4),
+                agency=AGENCIES[0],
+                completed_by=Contact("X", AGENCIES[0]),
+                involvement=False,
+            ),
         ),
         NotPermittedError,
         f"Imaginary Academy may not return_scoping for {AGENCIES[0]}",
@@ -233,8 +283,11 @@ GUARDS = [
     Guard(
         "a partner recording another partner's decision",
         referred,
-        lambda app, c: app.record_partner_decision(
-            ctx(POLICE), c, on=date(2026, 12, 23), partner="icb", decision="met", rationale="-"
+        lambda app, c: app.execute(
+            ctx(POLICE),
+            RecordPartnerDecision(
+                case_id=c, on=date(2026, 12, 23), partner="icb", decision="met", rationale="-"
+            ),
         ),
         NotPermittedError,
         "police may not record_partner_decision for icb",
@@ -242,8 +295,8 @@ GUARDS = [
     Guard(
         "an agency alerting partners",
         referred,
-        lambda app, c: app.alert_partners(
-            ctx(MASH), c, on=date(2026, 12, 23), recipients=["police"]
+        lambda app, c: app.execute(
+            ctx(MASH), AlertPartners(case_id=c, on=date(2026, 12, 23), recipients=["police"])
         ),
         NotPermittedError,
         "the agency role may not alert_partners",
@@ -251,29 +304,38 @@ GUARDS = [
     Guard(
         "a second alert",
         decided,
-        lambda app, c: app.alert_partners(ctx(), c, on=date(2026, 12, 30), recipients=["police"]),
+        lambda app, c: app.execute(
+            ctx(), AlertPartners(case_id=c, on=date(2026, 12, 30), recipients=["police"])
+        ),
         errors.AlreadyRecordedError,
         "the alert to partners is already recorded",
     ),
     Guard(
         "any act on a closed case",
         closed,
-        lambda app, c: app.alert_partners(ctx(), c, on=date(2026, 12, 23), recipients=["police"]),
+        lambda app, c: app.execute(
+            ctx(), AlertPartners(case_id=c, on=date(2026, 12, 23), recipients=["police"])
+        ),
         errors.CaseClosedError,
         "was closed on 2026-12-23; reopen it first",
     ),
     Guard(
         "a serious-incident act on a practice-learning referral",
         practice_learning,
-        lambda app, c: app.alert_partners(ctx(), c, on=date(2026, 12, 23), recipients=["police"]),
+        lambda app, c: app.execute(
+            ctx(), AlertPartners(case_id=c, on=date(2026, 12, 23), recipients=["police"])
+        ),
         errors.WrongCaseKindError,
         "is a practice-learning referral, not a serious incident",
     ),
     Guard(
         "an unknown recommendation",
         referred,
-        lambda app, c: app.recommend_criteria(
-            ctx(), c, on=date(2026, 12, 23), recommendation="maybe", rationale="-"
+        lambda app, c: app.execute(
+            ctx(),
+            RecommendCriteria(
+                case_id=c, on=date(2026, 12, 23), recommendation="maybe", rationale="-"
+            ),
         ),
         errors.InvalidValueError,
         "recommendation 'maybe' is not one of: met, not_met",
@@ -281,15 +343,17 @@ GUARDS = [
     Guard(
         "a meeting participant representing a non-partner",
         scoping_returned,
-        lambda app, c: app.hold_meeting(
+        lambda app, c: app.execute(
             ctx(),
-            c,
-            on=date(2027, 1, 14),
-            format="video",
-            participants=(*QUORATE, Participant("P", "Head", "School", "education")),
-            immediate_action_taken=True,
-            recommendation="b_local_cspr",
-            rationale="r",
+            HoldMeeting(
+                case_id=c,
+                on=date(2027, 1, 14),
+                format="video",
+                participants=(*QUORATE, Participant("P", "Head", "School", "education")),
+                immediate_action_taken=True,
+                recommendation="b_local_cspr",
+                rationale="r",
+            ),
         ),
         errors.NotASafeguardingPartnerError,
         "represents 'education' is not a safeguarding partner",
@@ -297,8 +361,8 @@ GUARDS = [
     Guard(
         "a case in another partnership",
         referred,
-        lambda app, c: app.alert_partners(
-            ctx(HIL_STAFF), c, on=date(2026, 12, 23), recipients=["police"]
+        lambda app, c: app.execute(
+            ctx(HIL_STAFF), AlertPartners(case_id=c, on=date(2026, 12, 23), recipients=["police"])
         ),
         NotFoundError,
         "no case",
@@ -306,8 +370,8 @@ GUARDS = [
     Guard(
         "an unknown case",
         referred,
-        lambda app, c: app.alert_partners(
-            ctx(), uuid4(), on=date(2026, 12, 23), recipients=["police"]
+        lambda app, c: app.execute(
+            ctx(), AlertPartners(case_id=uuid4(), on=date(2026, 12, 23), recipients=["police"])
         ),
         NotFoundError,
         "no case",
@@ -315,13 +379,15 @@ GUARDS = [
     Guard(
         "a referral from an area outside the partnership",
         referred,
-        lambda app, c: app.refer_serious_incident(
+        lambda app, c: app.execute(
             ctx(MASH),
-            partnership="LEW",
-            area="Bexley",
-            received_on=date(2026, 12, 23),
-            details=referral_details(),
-            incident=serious_harm(date(2026, 12, 20)),
+            ReferSeriousIncident(
+                partnership="LEW",
+                area="Bexley",
+                received_on=date(2026, 12, 23),
+                details=referral_details(),
+                incident=serious_harm(date(2026, 12, 20)),
+            ),
         ),
         UnknownAreaError,
         "'Bexley' is not a local authority of LEW",
@@ -329,13 +395,15 @@ GUARDS = [
     Guard(
         "a referral received in the future",
         referred,
-        lambda app, c: app.refer_serious_incident(
+        lambda app, c: app.execute(
             ctx(MASH),
-            partnership="LEW",
-            area="Lewisham",
-            received_on=date(2026, 12, 24),
-            details=referral_details(),
-            incident=serious_harm(date(2026, 12, 20)),
+            ReferSeriousIncident(
+                partnership="LEW",
+                area="Lewisham",
+                received_on=date(2026, 12, 24),
+                details=referral_details(),
+                incident=serious_harm(date(2026, 12, 20)),
+            ),
         ),
         errors.EffectiveDateInFutureError,
         "received on 2026-12-24 is in the future",

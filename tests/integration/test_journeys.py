@@ -5,6 +5,34 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
+from application.acts import (
+    AgreeAction,
+    AgreeTermsOfReference,
+    AlertPartners,
+    AppointReviewer,
+    CheckProgress,
+    CloseCase,
+    CloseReview,
+    CommissionReview,
+    CompleteAction,
+    ConcludeMediation,
+    ConsiderLearningReferral,
+    DecideCriteria,
+    DeferPublication,
+    DisputeCriteria,
+    DisseminateLearning,
+    InformReferrer,
+    PublishReview,
+    ReceiveFinalReport,
+    RecordFamilyParticipation,
+    RecordPartnerDecision,
+    ReferPracticeLearning,
+    ReferSeriousIncident,
+    ReferToLearningFromPractice,
+    RequestMediation,
+    ResumePublication,
+    SendPrePublicationCopy,
+)
 from application.integrity import verify_stream
 from application.service import Safeguarding
 from domain.base import AuditedAggregate
@@ -68,58 +96,96 @@ def test_the_review_the_case_leads_to_is_commissioned_published_and_its_actions_
     case_id = walk_to_panel_response(tracker, clock)
 
     clock.set_day(date(2027, 2, 10))
-    review = tracker.commission_review(
-        ctx(), partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[case_id]
+    review = tracker.execute(
+        ctx(),
+        CommissionReview(
+            partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[case_id]
+        ),
     )
     assert review.reference == "LEW-R-2027-0001"
     rid = review.id
-    tracker.agree_terms_of_reference(ctx(), rid, on=date(2027, 2, 10), summary="Scope: 2024-2026.")
-    tracker.appoint_reviewer(
-        ctx(), rid, on=date(2027, 2, 10), name="Rae Reviewer", role="independent_reviewer"
+    tracker.execute(
+        ctx(),
+        AgreeTermsOfReference(review_id=rid, on=date(2027, 2, 10), summary="Scope: 2024-2026."),
+    )
+    tracker.execute(
+        ctx(),
+        AppointReviewer(
+            review_id=rid, on=date(2027, 2, 10), name="Rae Reviewer", role="independent_reviewer"
+        ),
     )
     # Criminal proceedings pause publication for 30 days.
     clock.set_day(date(2027, 3, 1))
-    tracker.defer_publication(ctx(), rid, on=date(2027, 3, 1), reason="Criminal trial")
+    tracker.execute(
+        ctx(), DeferPublication(review_id=rid, on=date(2027, 3, 1), reason="Criminal trial")
+    )
     clock.set_day(date(2027, 3, 31))
-    tracker.resume_publication(ctx(), rid, on=date(2027, 3, 31), reason="Trial concluded")
+    tracker.execute(
+        ctx(), ResumePublication(review_id=rid, on=date(2027, 3, 31), reason="Trial concluded")
+    )
     clock.set_day(date(2027, 4, 1))
-    tracker.record_family_participation(ctx(), rid, on=date(2027, 4, 1), participated=True)
+    tracker.execute(
+        ctx(), RecordFamilyParticipation(review_id=rid, on=date(2027, 4, 1), participated=True)
+    )
     clock.set_day(date(2027, 5, 4))
-    tracker.check_progress(ctx(), rid, on=date(2027, 5, 4), on_track=True)
+    tracker.execute(ctx(), CheckProgress(review_id=rid, on=date(2027, 5, 4), on_track=True))
     clock.set_day(date(2027, 8, 20))
-    tracker.receive_final_report(ctx(), rid, on=date(2027, 8, 20))
-    tracker.send_pre_publication_copy(
-        ctx(), rid, on=date(2027, 8, 20), recipients=["national_panel", "secretary_of_state"]
-    )
-    tracker.agree_action(
+    tracker.execute(ctx(), ReceiveFinalReport(review_id=rid, on=date(2027, 8, 20)))
+    tracker.execute(
         ctx(),
-        rid,
-        on=date(2027, 8, 20),
-        description="Joint training",
-        owner_agency="Police",
-        due_on=date(2027, 10, 1),
+        SendPrePublicationCopy(
+            review_id=rid, on=date(2027, 8, 20), recipients=["national_panel", "secretary_of_state"]
+        ),
     )
-    tracker.agree_action(
+    tracker.execute(
         ctx(),
-        rid,
-        on=date(2027, 8, 20),
-        description="Audit referrals",
-        owner_agency="ICB",
-        due_on=date(2027, 10, 15),
+        AgreeAction(
+            review_id=rid,
+            on=date(2027, 8, 20),
+            description="Joint training",
+            owner_agency="Police",
+            due_on=date(2027, 10, 1),
+        ),
+    )
+    tracker.execute(
+        ctx(),
+        AgreeAction(
+            review_id=rid,
+            on=date(2027, 8, 20),
+            description="Audit referrals",
+            owner_agency="ICB",
+            due_on=date(2027, 10, 15),
+        ),
     )
     clock.set_day(date(2027, 9, 1))
-    tracker.publish_review(ctx(), rid, on=date(2027, 9, 1), link="https://example.org/review")
-    clock.set_day(date(2027, 9, 20))
-    tracker.complete_action(ctx(), rid, on=date(2027, 9, 20), action_id="A1", evidence="Delivered")
-    clock.set_day(date(2027, 10, 20))
-    tracker.complete_action(
-        ctx(), rid, on=date(2027, 10, 20), action_id="A2", evidence="Audit report"
+    tracker.execute(
+        ctx(), PublishReview(review_id=rid, on=date(2027, 9, 1), link="https://example.org/review")
     )
-    tracker.disseminate_learning(
-        ctx(), rid, on=date(2027, 10, 20), format="seven_minute_briefing", audience="All partners"
+    clock.set_day(date(2027, 9, 20))
+    tracker.execute(
+        ctx(),
+        CompleteAction(review_id=rid, on=date(2027, 9, 20), action_id="A1", evidence="Delivered"),
+    )
+    clock.set_day(date(2027, 10, 20))
+    tracker.execute(
+        ctx(),
+        CompleteAction(
+            review_id=rid, on=date(2027, 10, 20), action_id="A2", evidence="Audit report"
+        ),
+    )
+    tracker.execute(
+        ctx(),
+        DisseminateLearning(
+            review_id=rid,
+            on=date(2027, 10, 20),
+            format="seven_minute_briefing",
+            audience="All partners",
+        ),
     )
     clock.set_day(date(2027, 10, 21))
-    final = tracker.close_review(ctx(), rid, on=date(2027, 10, 21), reason="All actions complete")
+    final = tracker.execute(
+        ctx(), CloseReview(review_id=rid, on=date(2027, 10, 21), reason="All actions complete")
+    )
 
     saved: Review = tracker.repository.get(rid)
     assert saved.version == final.version == 16
@@ -140,24 +206,28 @@ def test_a_practice_learning_referral_goes_to_the_group_and_the_referrer_is_info
     tracker: Safeguarding, clock: FakeClock
 ) -> None:
     clock.set_day(date(2027, 3, 2))
-    result = tracker.refer_practice_learning(
+    result = tracker.execute(
         ctx(MASH),
-        partnership="LEW",
-        area="Lewisham",
-        received_on=date(2027, 3, 2),
-        details=referral_details(),
-        category="near_miss",
-        learning="Discharge planning nearly missed a safeguarding flag.",
+        ReferPracticeLearning(
+            partnership="LEW",
+            area="Lewisham",
+            received_on=date(2027, 3, 2),
+            details=referral_details(),
+            category="near_miss",
+            learning="Discharge planning nearly missed a safeguarding flag.",
+        ),
     )
     clock.set_day(date(2027, 3, 25))
-    tracker.consider_learning_referral(
+    tracker.execute(
         ctx(),
-        result.id,
-        on=date(2027, 3, 25),
-        outcome="anonymise_for_training",
-        notes="Good case study",
+        ConsiderLearningReferral(
+            case_id=result.id,
+            on=date(2027, 3, 25),
+            outcome="anonymise_for_training",
+            notes="Good case study",
+        ),
     )
-    tracker.inform_referrer(ctx(), result.id, on=date(2027, 3, 25), note="E-mailed")
+    tracker.execute(ctx(), InformReferrer(case_id=result.id, on=date(2027, 3, 25), note="E-mailed"))
 
     view = tracker.case_view(STAFF, result.id)
     assert view.kind == "practice_learning"
@@ -174,49 +244,73 @@ def test_a_dispute_between_partners_is_mediated_by_the_scrutineer_and_then_decid
     tracker: Safeguarding, clock: FakeClock
 ) -> None:
     clock.set_day(date(2027, 1, 5))
-    case_id = tracker.refer_serious_incident(
+    case_id = tracker.execute(
         ctx(MASH),
-        partnership="LEW",
-        area="Lewisham",
-        received_on=date(2027, 1, 5),
-        details=referral_details(),
-        incident=serious_harm(date(2027, 1, 2)),
+        ReferSeriousIncident(
+            partnership="LEW",
+            area="Lewisham",
+            received_on=date(2027, 1, 5),
+            details=referral_details(),
+            incident=serious_harm(date(2027, 1, 2)),
+        ),
     ).id
-    tracker.alert_partners(
-        ctx(), case_id, on=date(2027, 1, 5), recipients=["local_authority", "police", "icb"]
+    tracker.execute(
+        ctx(),
+        AlertPartners(
+            case_id=case_id, on=date(2027, 1, 5), recipients=["local_authority", "police", "icb"]
+        ),
     )
-    tracker.record_partner_decision(
+    tracker.execute(
         ctx(LA),
-        case_id,
-        on=date(2027, 1, 5),
-        partner="local_authority",
-        decision="met",
-        rationale="x",
+        RecordPartnerDecision(
+            case_id=case_id,
+            on=date(2027, 1, 5),
+            partner="local_authority",
+            decision="met",
+            rationale="x",
+        ),
     )
-    tracker.record_partner_decision(
+    tracker.execute(
         ctx(POLICE),
-        case_id,
-        on=date(2027, 1, 5),
-        partner="police",
-        decision="not_met",
-        rationale="y",
+        RecordPartnerDecision(
+            case_id=case_id,
+            on=date(2027, 1, 5),
+            partner="police",
+            decision="not_met",
+            rationale="y",
+        ),
     )
-    tracker.record_partner_decision(
-        ctx(ICB), case_id, on=date(2027, 1, 5), partner="icb", decision="met", rationale="z"
+    tracker.execute(
+        ctx(ICB),
+        RecordPartnerDecision(
+            case_id=case_id, on=date(2027, 1, 5), partner="icb", decision="met", rationale="z"
+        ),
     )
-    tracker.dispute_criteria(ctx(), case_id, on=date(2027, 1, 5), summary="Police see no abuse.")
+    tracker.execute(
+        ctx(), DisputeCriteria(case_id=case_id, on=date(2027, 1, 5), summary="Police see no abuse.")
+    )
     clock.set_day(date(2027, 1, 6))
-    tracker.request_mediation(
-        ctx(SCRUTINEER), case_id, on=date(2027, 1, 6), mediator="Independent scrutineer"
+    tracker.execute(
+        ctx(SCRUTINEER),
+        RequestMediation(case_id=case_id, on=date(2027, 1, 6), mediator="Independent scrutineer"),
     )
-    tracker.conclude_mediation(
-        ctx(SCRUTINEER), case_id, on=date(2027, 1, 6), outcome="not_met", summary="Agreed: not met."
+    tracker.execute(
+        ctx(SCRUTINEER),
+        ConcludeMediation(
+            case_id=case_id, on=date(2027, 1, 6), outcome="not_met", summary="Agreed: not met."
+        ),
     )
-    tracker.decide_criteria(
-        ctx(), case_id, on=date(2027, 1, 6), outcome="not_met", rationale="After mediation"
+    tracker.execute(
+        ctx(),
+        DecideCriteria(
+            case_id=case_id, on=date(2027, 1, 6), outcome="not_met", rationale="After mediation"
+        ),
     )
-    tracker.refer_to_learning_from_practice(
-        ctx(), case_id, on=date(2027, 1, 6), meeting="special", meeting_on=date(2027, 1, 20)
+    tracker.execute(
+        ctx(),
+        ReferToLearningFromPractice(
+            case_id=case_id, on=date(2027, 1, 6), meeting="special", meeting_on=date(2027, 1, 20)
+        ),
     )
 
     assert tracker.case_view(STAFF, case_id).stage == "referred_to_learning_from_practice"
@@ -236,11 +330,11 @@ def test_every_recorded_event_says_who_did_what_when_and_through_which_request(
 ) -> None:
     case_id = walk_to_panel_response(tracker, clock)
     clock.set_day(date(2027, 2, 8))
-    tracker.close_case(
+    tracker.execute(
         ctx(idempotency_key="close-1", person="Pat Business-Manager"),
-        case_id,
-        on=date(2027, 2, 8),
-        reason="Panel responded; no further action",
+        CloseCase(
+            case_id=case_id, on=date(2027, 2, 8), reason="Panel responded; no further action"
+        ),
     )
 
     events = cast(list[AuditedAggregate.Event], list(tracker.events.get(case_id)))

@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.routes.outbox import StatusFilter
+from application.acts import AgreeAction, CommissionReview
 from application.config import Partnerships, load_partnerships
 from application.context import Principal
 from application.errors import IdempotencyKeyReusedError, NotFoundError, NotPermittedError
@@ -222,16 +223,21 @@ def three_notices(app: Safeguarding, clock: FakeClock) -> tuple[UUID, UUID]:
         started_on=date(2027, 1, 4),
         due_on=date(2027, 1, 11),
     )
-    review_id = app.commission_review(
-        ctx(), partnership="LEW", review_type="local_cspr", on=date(2027, 1, 13), case_ids=[case_id]
-    ).id
-    app.agree_action(
+    review_id = app.execute(
         ctx(),
-        review_id,
-        on=date(2027, 1, 13),
-        description="Audit the referral pathway",
-        owner_agency=SLAM,
-        due_on=date(2027, 3, 1),
+        CommissionReview(
+            partnership="LEW", review_type="local_cspr", on=date(2027, 1, 13), case_ids=[case_id]
+        ),
+    ).id
+    app.execute(
+        ctx(),
+        AgreeAction(
+            review_id=review_id,
+            on=date(2027, 1, 13),
+            description="Audit the referral pathway",
+            owner_agency=SLAM,
+            due_on=date(2027, 3, 1),
+        ),
     )
     remind(
         app,

@@ -9,6 +9,13 @@ from typing import Any
 
 import pytest
 
+from application.acts import (
+    AgreeAction,
+    AlertPartners,
+    CommissionReview,
+    CompleteAction,
+    DeferPublication,
+)
 from application.generate import generate
 from application.service import Safeguarding
 from projections import read_models, statistics
@@ -181,14 +188,19 @@ def test_deadlines_answer_for_any_day_exactly_as_the_domains_clocks_do(
     walked = walk_to_panel_response(tracker, clock)
     clock.set_day(date(2027, 3, 24))
     easter = refer(tracker, clock, received=date(2027, 3, 24))
-    tracker.alert_partners(ctx(), easter, on=date(2027, 3, 24), recipients=["police"])
+    tracker.execute(
+        ctx(), AlertPartners(case_id=easter, on=date(2027, 3, 24), recipients=["police"])
+    )
     # a review whose publication is deferred and not yet resumed
     clock.set_day(date(2027, 2, 10))
-    review = tracker.commission_review(
-        ctx(), partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[walked]
+    review = tracker.execute(
+        ctx(),
+        CommissionReview(
+            partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[walked]
+        ),
     ).id
     clock.set_day(date(2027, 3, 1))
-    tracker.defer_publication(ctx(), review, on=date(2027, 3, 1), reason="Trial")
+    tracker.execute(ctx(), DeferPublication(review_id=review, on=date(2027, 3, 1), reason="Trial"))
     deadlines = Deadlines(tracker)
     projector(tracker, read_store, deadlines).catch_up(batch_size=10)
 
@@ -222,12 +234,17 @@ def test_the_tracker_has_one_row_per_case_with_what_the_partnership_tracks(
 ) -> None:
     walked = walk_to_panel_response(tracker, clock)
     clock.set_day(date(2027, 2, 10))
-    tracker.commission_review(
-        ctx(), partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[walked]
+    tracker.execute(
+        ctx(),
+        CommissionReview(
+            partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[walked]
+        ),
     )
     clock.set_day(date(2027, 3, 24))
     waiting = refer(tracker, clock, received=date(2027, 3, 24))
-    tracker.alert_partners(ctx(), waiting, on=date(2027, 3, 24), recipients=["police"])
+    tracker.execute(
+        ctx(), AlertPartners(case_id=waiting, on=date(2027, 3, 24), recipients=["police"])
+    )
     model = CaseTracker(tracker)
     projector(tracker, read_store, model).catch_up(batch_size=6)
 
@@ -282,15 +299,28 @@ def test_reviews_and_actions_with_overdue_actions_by_owner(
 ) -> None:
     case_id = walk_to_panel_response(tracker, clock)
     clock.set_day(date(2027, 2, 10))
-    review = tracker.commission_review(
-        ctx(), partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[case_id]
+    review = tracker.execute(
+        ctx(),
+        CommissionReview(
+            partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[case_id]
+        ),
     ).id
     for owner, due in (("Police", date(2027, 3, 1)), ("ICB", date(2027, 5, 1))):
-        tracker.agree_action(
-            ctx(), review, on=date(2027, 2, 10), description="Act", owner_agency=owner, due_on=due
+        tracker.execute(
+            ctx(),
+            AgreeAction(
+                review_id=review,
+                on=date(2027, 2, 10),
+                description="Act",
+                owner_agency=owner,
+                due_on=due,
+            ),
         )
     clock.set_day(date(2027, 2, 20))
-    tracker.complete_action(ctx(), review, on=date(2027, 2, 20), action_id="A2", evidence="Done")
+    tracker.execute(
+        ctx(),
+        CompleteAction(review_id=review, on=date(2027, 2, 20), action_id="A2", evidence="Done"),
+    )
     model = Reviews(tracker)
     projector(tracker, read_store, model).catch_up()
 
@@ -358,38 +388,47 @@ def test_a_cases_review_type_is_that_of_the_most_recently_commissioned_review_co
         return rows[str(case_id)].review_type
 
     clock.set_day(date(2027, 2, 10))
-    tracker.commission_review(
-        ctx(), partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[case_id]
+    tracker.execute(
+        ctx(),
+        CommissionReview(
+            partnership="LEW", review_type="local_cspr", on=date(2027, 2, 10), case_ids=[case_id]
+        ),
     )
     live.catch_up()
     assert review_type() == "local_cspr"
     # recorded later and touched last, but commissioned earlier: it does not win
     clock.set_day(date(2027, 2, 11))
-    earlier = tracker.commission_review(
+    earlier = tracker.execute(
         ctx(),
-        partnership="LEW",
-        review_type="multi_agency_audit",
-        on=date(2027, 2, 3),
-        case_ids=[case_id],
+        CommissionReview(
+            partnership="LEW",
+            review_type="multi_agency_audit",
+            on=date(2027, 2, 3),
+            case_ids=[case_id],
+        ),
     ).id
-    tracker.agree_action(
+    tracker.execute(
         ctx(),
-        earlier,
-        on=date(2027, 2, 11),
-        description="Act",
-        owner_agency="Police",
-        due_on=date(2027, 5, 1),
+        AgreeAction(
+            review_id=earlier,
+            on=date(2027, 2, 11),
+            description="Act",
+            owner_agency="Police",
+            due_on=date(2027, 5, 1),
+        ),
     )
     live.catch_up()
     assert review_type() == "local_cspr"
     # a review commissioned later wins
     clock.set_day(date(2027, 2, 15))
-    tracker.commission_review(
+    tracker.execute(
         ctx(),
-        partnership="LEW",
-        review_type="learning_review",
-        on=date(2027, 2, 15),
-        case_ids=[case_id],
+        CommissionReview(
+            partnership="LEW",
+            review_type="learning_review",
+            on=date(2027, 2, 15),
+            case_ids=[case_id],
+        ),
     )
     live.catch_up(batch_size=1)
     assert review_type() == "learning_review"

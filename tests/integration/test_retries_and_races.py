@@ -9,6 +9,18 @@ from uuid import UUID
 
 import pytest
 
+from application.acts import (
+    AlertPartners,
+    DecideCriteria,
+    InformReferrer,
+    NotifyNationalPanel,
+    RecommendCriteria,
+    RecordPartnerDecision,
+    ReferSeriousIncident,
+    RequestScoping,
+    ReturnScoping,
+    StartRapidReview,
+)
 from application.context import CommandResult, Principal
 from application.errors import IdempotencyKeyReusedError, VersionConflictError
 from application.service import Safeguarding
@@ -23,13 +35,15 @@ OTHER_STAFF = Principal("staff-lew-2", Role.PARTNERSHIP, "Lewisham", ("LEW",))
 
 
 def refer_with_key(app: Safeguarding, key: str, child: str = "Quillon Marchbanks") -> CommandResult:
-    return app.refer_serious_incident(
+    return app.execute(
         ctx(MASH, idempotency_key=key),
-        partnership="LEW",
-        area="Lewisham",
-        received_on=date(2026, 12, 23),
-        details=referral_details(child),
-        incident=serious_harm(date(2026, 12, 20)),
+        ReferSeriousIncident(
+            partnership="LEW",
+            area="Lewisham",
+            received_on=date(2026, 12, 23),
+            details=referral_details(child),
+            incident=serious_harm(date(2026, 12, 20)),
+        ),
     )
 
 
@@ -67,11 +81,14 @@ def test_the_same_key_with_different_content_is_refused_and_records_nothing(
 def test_keys_belong_to_their_principal(tracker: Safeguarding, clock: FakeClock) -> None:
     case_id = refer(tracker, clock)
     decide_met(tracker, clock, case_id)
-    a = tracker.inform_referrer(ctx(idempotency_key="k1"), case_id, on=date(2026, 12, 30))
+    a = tracker.execute(
+        ctx(idempotency_key="k1"), InformReferrer(case_id=case_id, on=date(2026, 12, 30))
+    )
     with pytest.raises(AlreadyRecordedError, match="informing the referrer is already recorded"):
         # another principal's "k1" is a different key: the act is attempted and refused
-        tracker.inform_referrer(
-            ctx(OTHER_STAFF, idempotency_key="k1"), case_id, on=date(2026, 12, 30)
+        tracker.execute(
+            ctx(OTHER_STAFF, idempotency_key="k1"),
+            InformReferrer(case_id=case_id, on=date(2026, 12, 30)),
         )
     assert a.version == tracker.repository.get(case_id).version
 
@@ -97,15 +114,16 @@ def test_a_stale_expected_version_is_refused_with_the_current_version(
     tracker: Safeguarding, clock: FakeClock
 ) -> None:
     case_id = refer(tracker, clock)
-    tracker.alert_partners(ctx(), case_id, on=date(2026, 12, 23), recipients=["police"])
+    tracker.execute(
+        ctx(), AlertPartners(case_id=case_id, on=date(2026, 12, 23), recipients=["police"])
+    )
 
     with pytest.raises(VersionConflictError) as conflict:
-        tracker.recommend_criteria(
+        tracker.execute(
             ctx(expected_version=1),
-            case_id,
-            on=date(2026, 12, 23),
-            recommendation="met",
-            rationale="-",
+            RecommendCriteria(
+                case_id=case_id, on=date(2026, 12, 23), recommendation="met", rationale="-"
+            ),
         )
 
     assert conflict.value.current_version == 2
@@ -114,8 +132,9 @@ def test_a_stale_expected_version_is_refused_with_the_current_version(
 
 def test_a_current_expected_version_is_accepted(tracker: Safeguarding, clock: FakeClock) -> None:
     case_id = refer(tracker, clock)
-    result = tracker.alert_partners(
-        ctx(expected_version=1), case_id, on=date(2026, 12, 23), recipients=["police"]
+    result = tracker.execute(
+        ctx(expected_version=1),
+        AlertPartners(case_id=case_id, on=date(2026, 12, 23), recipients=["police"]),
     )
     assert result.version == 2
 
@@ -148,20 +167,24 @@ def test_ten_agencies_returning_scoping_to_one_case_at_once_record_ten_events(
     case_id = refer(tracker, clock)
     decide_met(tracker, clock, case_id)
     clock.set_day(date(2026, 12, 31))
-    tracker.notify_national_panel(ctx(), case_id, on=date(2026, 12, 31), notified_by="DCS")
+    tracker.execute(
+        ctx(), NotifyNationalPanel(case_id=case_id, on=date(2026, 12, 31), notified_by="DCS")
+    )
     names = [f"Agency {n}" for n in range(10)]
     for name in names:
-        tracker.request_scoping(ctx(), case_id, on=date(2026, 12, 31), agency=name)
+        tracker.execute(ctx(), RequestScoping(case_id=case_id, on=date(2026, 12, 31), agency=name))
     version: int = tracker.repository.get(case_id).version
 
     def return_for(name: str) -> Callable[[], object]:
-        return lambda: tracker.return_scoping(
+        return lambda: tracker.execute(
             ctx(agency(name)),
-            case_id,
-            on=date(2026, 12, 31),
-            agency=name,
-            completed_by=Contact("Lead", name),
-            involvement=False,
+            ReturnScoping(
+                case_id=case_id,
+                on=date(2026, 12, 31),
+                agency=name,
+                completed_by=Contact("Lead", name),
+                involvement=False,
+            ),
         )
 
     failures = run_at_once([return_for(n) for n in names])
@@ -207,24 +230,41 @@ def test_a_process_with_a_stale_copy_of_a_case_refreshes_it_instead_of_failing(
     second.case_view(OTHER_STAFF, case_id)
 
     # A write on stale state conflicts in the store and is decided again on fresh state.
-    second.alert_partners(ctx(), case_id, on=date(2026, 12, 23), recipients=["police"])
-    made = first.recommend_criteria(
-        ctx(), case_id, on=date(2026, 12, 23), recommendation="met", rationale="-"
+    second.execute(
+        ctx(), AlertPartners(case_id=case_id, on=date(2026, 12, 23), recipients=["police"])
+    )
+    made = first.execute(
+        ctx(),
+        RecommendCriteria(
+            case_id=case_id, on=date(2026, 12, 23), recommendation="met", rationale="-"
+        ),
     )
     assert made.version == 3
 
     # A refusal that only the stale copy would justify is not given.
     for partner in ("local_authority", "police", "icb"):
-        second.record_partner_decision(
-            ctx(), case_id, on=date(2026, 12, 23), partner=partner, decision="met", rationale="-"
+        second.execute(
+            ctx(),
+            RecordPartnerDecision(
+                case_id=case_id,
+                on=date(2026, 12, 23),
+                partner=partner,
+                decision="met",
+                rationale="-",
+            ),
         )
-    decided = first.decide_criteria(ctx(), case_id, on=date(2026, 12, 23), outcome="met")
+    decided = first.execute(
+        ctx(), DecideCriteria(case_id=case_id, on=date(2026, 12, 23), outcome="met")
+    )
     assert decided.version == 7
 
     # An If-Match naming the store's version is accepted even if the cache is behind.
-    second.notify_national_panel(ctx(), case_id, on=date(2026, 12, 23), notified_by="DCS")
-    accepted = first.start_rapid_review(
-        ctx(expected_version=8), case_id, on=date(2026, 12, 23), meeting_on=date(2027, 1, 8)
+    second.execute(
+        ctx(), NotifyNationalPanel(case_id=case_id, on=date(2026, 12, 23), notified_by="DCS")
+    )
+    accepted = first.execute(
+        ctx(expected_version=8),
+        StartRapidReview(case_id=case_id, on=date(2026, 12, 23), meeting_on=date(2027, 1, 8)),
     )
     assert accepted.version == 9
     assert second.case_view(OTHER_STAFF, case_id).version == 9

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, time
 
+from application.acts import ReturnScoping
 from application.outbox import Status
 from application.service import Safeguarding
 from domain.values import Contact
@@ -28,15 +29,17 @@ def test_the_digest_lists_the_week_the_overdue_and_scoping_by_agency_once_a_work
     notify_and_scope(tracker, clock, case_id)  # scoping requested Mon 4 Jan, due Mon 11 Jan
     police = AGENCIES[1]
     clock.set_day(date(2027, 1, 7))
-    tracker.return_scoping(
+    tracker.execute(
         ctx(agency(police)),
-        case_id,
-        on=date(2027, 1, 7),
-        agency=police,
-        completed_by=Contact("Form Filler", police, "Safeguarding lead"),
-        involvement=False,
-        summary="Not known.",
-        analysis="",
+        ReturnScoping(
+            case_id=case_id,
+            on=date(2027, 1, 7),
+            agency=police,
+            completed_by=Contact("Form Filler", police, "Safeguarding lead"),
+            involvement=False,
+            summary="Not known.",
+            analysis="",
+        ),
     )
     store = ReadStore(tracker.settings)
     projector = Projector(tracker, store, read_models(tracker))

@@ -16,6 +16,13 @@ from uuid import UUID
 
 import pytest
 
+from application.acts import (
+    AlertPartners,
+    DecideCriteria,
+    NotifyNationalPanel,
+    RecommendCriteria,
+    RecordPartnerDecision,
+)
 from application.service import Safeguarding
 from application.watch import ClockWatch
 from domain.base import AuditedAggregate
@@ -67,27 +74,38 @@ def act_on_the_case(tracker: Safeguarding, clock: FakeClock, case_id: UUID, day:
     """What partnership staff record that day (at 11:00, between the watch's two runs)."""
     clock.set_day(day, time(11, 0))
     if day == date(2026, 12, 29):  # five days late: the breach is already recorded
-        tracker.alert_partners(
-            ctx(), case_id, on=day, recipients=["local_authority", "police", "icb"]
+        tracker.execute(
+            ctx(),
+            AlertPartners(case_id=case_id, on=day, recipients=["local_authority", "police", "icb"]),
         )
-        tracker.recommend_criteria(
-            ctx(), case_id, on=day, recommendation="met", rationale="Serious harm."
+        tracker.execute(
+            ctx(),
+            RecommendCriteria(
+                case_id=case_id, on=day, recommendation="met", rationale="Serious harm."
+            ),
         )
     if day == date(2026, 12, 31):
         for partner in (LA, POLICE, ICB):
-            tracker.record_partner_decision(
+            tracker.execute(
                 ctx(partner),
-                case_id,
-                on=day,
-                partner=partner.agency,
-                decision="met",
-                rationale="Agree.",
+                RecordPartnerDecision(
+                    case_id=case_id,
+                    on=day,
+                    partner=partner.agency,
+                    decision="met",
+                    rationale="Agree.",
+                ),
             )
     if day == date(2027, 1, 4):  # on its due day, after the reminder
-        tracker.decide_criteria(ctx(), case_id, on=day, outcome="met", rationale="Agreed.")
+        tracker.execute(
+            ctx(), DecideCriteria(case_id=case_id, on=day, outcome="met", rationale="Agreed.")
+        )
     if day == date(2027, 1, 5):  # a day late: after the morning's breach
-        tracker.notify_national_panel(
-            ctx(), case_id, on=day, notified_by="DCS", panel_reference="CSPRP-1"
+        tracker.execute(
+            ctx(),
+            NotifyNationalPanel(
+                case_id=case_id, on=day, notified_by="DCS", panel_reference="CSPRP-1"
+            ),
         )
 
 

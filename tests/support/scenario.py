@@ -10,6 +10,22 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from application.acts import (
+    AlertPartners,
+    ApproveReport,
+    DecideCriteria,
+    HoldMeeting,
+    NotifyNationalPanel,
+    ReceivePanelResponse,
+    RecommendCriteria,
+    RecordPartnerDecision,
+    ReferSeriousIncident,
+    RequestScoping,
+    ReturnScoping,
+    SecureRecords,
+    StartRapidReview,
+    SubmitRapidReview,
+)
 from application.service import Safeguarding
 from domain.values import Contact
 from tests.support.clock import FakeClock
@@ -32,14 +48,16 @@ AGENCIES = ("Lewisham Children's Social Care", "Metropolitan Police", "SLaM NHS 
 
 def refer(app: Safeguarding, clock: FakeClock, received: date = RECEIVED) -> UUID:
     clock.set_day(received)
-    result = app.refer_serious_incident(
+    result = app.execute(
         ctx(MASH),
-        partnership="LEW",
-        area="Lewisham",
-        received_on=received,
-        details=referral_details(),
-        incident=serious_harm(date(2026, 12, 20)),
-        siblings_action="Sibling placed with grandmother under a safety plan.",
+        ReferSeriousIncident(
+            partnership="LEW",
+            area="Lewisham",
+            received_on=received,
+            details=referral_details(),
+            incident=serious_harm(date(2026, 12, 20)),
+            siblings_action="Sibling placed with grandmother under a safety plan.",
+        ),
     )
     return result.id
 
@@ -47,51 +65,70 @@ def refer(app: Safeguarding, clock: FakeClock, received: date = RECEIVED) -> UUI
 def decide_met(app: Safeguarding, clock: FakeClock, case_id: UUID) -> None:
     """Alerted the same day; recommendation Thu 24 Dec; partners agree by Wed 30 Dec."""
     clock.set_day(date(2026, 12, 23))
-    app.alert_partners(
+    app.execute(
         ctx(),
-        case_id,
-        on=date(2026, 12, 23),
-        recipients=["local_authority", "police", "icb", "lfp_chair"],
+        AlertPartners(
+            case_id=case_id,
+            on=date(2026, 12, 23),
+            recipients=["local_authority", "police", "icb", "lfp_chair"],
+        ),
     )
     clock.set_day(date(2026, 12, 24))
-    app.recommend_criteria(
+    app.execute(
         ctx(),
-        case_id,
-        on=date(2026, 12, 24),
-        recommendation="met",
-        rationale="Serious harm, abuse suspected.",
+        RecommendCriteria(
+            case_id=case_id,
+            on=date(2026, 12, 24),
+            recommendation="met",
+            rationale="Serious harm, abuse suspected.",
+        ),
     )
     clock.set_day(date(2026, 12, 29))
     for partner in (LA, POLICE, ICB):
-        app.record_partner_decision(
+        app.execute(
             ctx(partner),
-            case_id,
-            on=date(2026, 12, 29),
-            partner=partner.agency,
-            decision="met",
-            rationale="Agree.",
+            RecordPartnerDecision(
+                case_id=case_id,
+                on=date(2026, 12, 29),
+                partner=partner.agency,
+                decision="met",
+                rationale="Agree.",
+            ),
         )
     clock.set_day(date(2026, 12, 30))
-    app.decide_criteria(
-        ctx(), case_id, on=date(2026, 12, 30), outcome="met", rationale="All three agree."
+    app.execute(
+        ctx(),
+        DecideCriteria(
+            case_id=case_id, on=date(2026, 12, 30), outcome="met", rationale="All three agree."
+        ),
     )
 
 
 def notify_and_scope(app: Safeguarding, clock: FakeClock, case_id: UUID) -> None:
     """Notified Thu 31 Dec; rapid review started and scoping sent Mon 4 Jan 2027."""
     clock.set_day(date(2026, 12, 31))
-    app.notify_national_panel(
+    app.execute(
         ctx(),
-        case_id,
-        on=date(2026, 12, 31),
-        notified_by="Director of Children's Services",
-        panel_reference="CSPRP-0001",
+        NotifyNationalPanel(
+            case_id=case_id,
+            on=date(2026, 12, 31),
+            notified_by="Director of Children's Services",
+            panel_reference="CSPRP-0001",
+        ),
     )
     clock.set_day(date(2027, 1, 4))
-    app.start_rapid_review(ctx(), case_id, on=date(2027, 1, 4), meeting_on=date(2027, 1, 14))
+    app.execute(
+        ctx(), StartRapidReview(case_id=case_id, on=date(2027, 1, 4), meeting_on=date(2027, 1, 14))
+    )
     for name in AGENCIES:
-        app.request_scoping(
-            ctx(), case_id, on=date(2027, 1, 4), agency=name, contact=f"lead@{name[:4]}.example"
+        app.execute(
+            ctx(),
+            RequestScoping(
+                case_id=case_id,
+                on=date(2027, 1, 4),
+                agency=name,
+                contact=f"lead@{name[:4]}.example",
+            ),
         )
 
 
@@ -100,36 +137,40 @@ def return_all_scoping(app: Safeguarding, clock: FakeClock, case_id: UUID) -> No
     days = (date(2027, 1, 7), date(2027, 1, 11), date(2027, 1, 12))
     for name, day in zip(AGENCIES, days, strict=True):
         clock.set_day(day)
-        app.secure_records(ctx(agency(name)), case_id, on=day, agency=name)
-        app.return_scoping(
+        app.execute(ctx(agency(name)), SecureRecords(case_id=case_id, on=day, agency=name))
+        app.execute(
             ctx(agency(name)),
-            case_id,
-            on=day,
-            agency=name,
-            completed_by=Contact("Form Filler", name, "Safeguarding lead"),
-            involvement=True,
-            summary="Known to the service since 2024.",
-            analysis="Good practice in information sharing.",
+            ReturnScoping(
+                case_id=case_id,
+                on=day,
+                agency=name,
+                completed_by=Contact("Form Filler", name, "Safeguarding lead"),
+                involvement=True,
+                summary="Known to the service since 2024.",
+                analysis="Good practice in information sharing.",
+            ),
         )
 
 
 def hold_meeting_and_submit(app: Safeguarding, clock: FakeClock, case_id: UUID) -> None:
     """Meeting Thu 14 Jan (window day 9); approvals by Mon 18 Jan; submitted Tue 19 Jan."""
     clock.set_day(date(2027, 1, 14))
-    app.hold_meeting(
+    app.execute(
         ctx(),
-        case_id,
-        on=date(2027, 1, 14),
-        format="face_to_face",
-        participants=QUORATE,
-        immediate_action_taken=True,
-        immediate_action_details="Siblings safeguarded.",
-        criteria=["agencies_working_together", "improvements_needed"],
-        discussion="Facts reviewed against the criteria.",
-        nature_of_harm="Serious physical harm.",
-        legal_advice_sought=False,
-        recommendation="b_local_cspr",
-        rationale="Learning about agencies working together.",
+        HoldMeeting(
+            case_id=case_id,
+            on=date(2027, 1, 14),
+            format="face_to_face",
+            participants=QUORATE,
+            immediate_action_taken=True,
+            immediate_action_details="Siblings safeguarded.",
+            criteria=["agencies_working_together", "improvements_needed"],
+            discussion="Facts reviewed against the criteria.",
+            nature_of_harm="Serious physical harm.",
+            legal_advice_sought=False,
+            recommendation="b_local_cspr",
+            rationale="Learning about agencies working together.",
+        ),
     )
     for partner, day in (
         (LA, date(2027, 1, 15)),
@@ -137,17 +178,23 @@ def hold_meeting_and_submit(app: Safeguarding, clock: FakeClock, case_id: UUID) 
         (ICB, date(2027, 1, 18)),
     ):
         clock.set_day(day)
-        app.approve_report(
-            ctx(partner), case_id, on=day, partner=partner.agency, approver=f"Lead {partner.agency}"
+        app.execute(
+            ctx(partner),
+            ApproveReport(
+                case_id=case_id, on=day, partner=partner.agency, approver=f"Lead {partner.agency}"
+            ),
         )
     clock.set_day(date(2027, 1, 19))
-    app.submit_rapid_review(ctx(), case_id, on=date(2027, 1, 19))
+    app.execute(ctx(), SubmitRapidReview(case_id=case_id, on=date(2027, 1, 19)))
 
 
 def panel_responds(app: Safeguarding, clock: FakeClock, case_id: UUID) -> None:
     clock.set_day(date(2027, 2, 5))
-    app.receive_panel_response(
-        ctx(), case_id, on=date(2027, 2, 5), concurs=True, view="The Panel agrees."
+    app.execute(
+        ctx(),
+        ReceivePanelResponse(
+            case_id=case_id, on=date(2027, 2, 5), concurs=True, view="The Panel agrees."
+        ),
     )
 
 

@@ -1,0 +1,38 @@
+"""The acts of learning from practice (seed 001 appendix vi and "What happens next"):
+domain/case/learning.py decides them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from application.acts.base import CaseAct, body
+from domain.values import LearningOutcome, OneOf
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsiderLearningReferral(CaseAct):
+    """The Learning from Practice group decides how the learning is best captured (review
+    the case, a thematic review, an audit, training, the wider forum, or nothing more)."""
+
+    path = "learning-consideration"
+    title = "Group considered the referral"
+    example = body(on="2025-11-05", outcome="anonymise_for_training", notes="A good case study.")
+
+    on: date
+    outcome: Annotated[str, OneOf(LearningOutcome)]
+    notes: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InformReferrer(CaseAct):
+    """The referrer is told the outcome ("whatever decision is made, the referrer will be
+    informed", seed 001)."""
+
+    path = "referrer-informed"
+    title = "Referrer informed of the outcome"
+    example = body(on="2025-11-06", note="E-mailed the outcome.")
+
+    on: date
+    note: str = ""

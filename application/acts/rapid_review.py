@@ -1,0 +1,224 @@
+"""The acts of the rapid review (seed 001 "The Rapid Review", appendices ii-v):
+domain/case/rapid_review.py decides them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from application.acts.base import CaseAct, Env, body
+from domain.values import (
+    Audit,
+    Contact,
+    MeetingFormat,
+    OneOf,
+    Participant,
+    RapidReviewCriterion,
+    Recommendation,
+    Role,
+    SafeguardingPartner,
+)
+
+AGENCIES = frozenset({Role.AGENCY, Role.PARTNERSHIP})
+PARTNERS = frozenset({Role.PARTNER, Role.PARTNERSHIP})
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartRapidReview(CaseAct):
+    """The rapid review is initiated and its meeting date set (9 to 11 working days after
+    the Panel was notified)."""
+
+    path = "rapid-review"
+    title = "Rapid review started, meeting date set"
+    example = body(on="2025-10-14", meeting_on="2025-10-24")
+
+    on: date
+    meeting_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestScoping(CaseAct):
+    """The scoping and information sharing form sent to one agency (seed 001 appendices ii
+    and iii); due in 5 working days unless a date is given, or the partnership's own target."""
+
+    path = "scoping-requests"
+    title = "Scoping form sent to an agency"
+    example = body(
+        on="2025-10-14",
+        agency="Metropolitan Police",
+        contact="safeguarding@police.example",
+        period_from="2023-01-01",
+        period_to="2025-10-04",
+    )
+
+    on: date
+    agency: str
+    contact: str = ""
+    due_on: date | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+
+    def perform(self, subject: Any, audit: Audit, env: Env) -> None:
+        due = self.due_on or env.calendar.add_working_days(
+            self.on, env.timescales(subject.partnership).scoping_returned
+        )
+        subject.request_scoping(**{**self.payload(), "audit": audit, "due_on": due})
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecureRecords(CaseAct):
+    """An agency confirms its records are secured and kept separate (seed 001 appendix ii,
+    item 3); an agency does so only for a request addressed to it."""
+
+    roles = AGENCIES
+    acting_for = "agency"
+    path = "records-secured"
+    title = "An agency secured its records"
+    example = body(
+        on="2025-10-16",
+        agency="Metropolitan Police",
+        note="Records held by the named representative.",
+    )
+
+    on: date
+    agency: str
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnScoping(CaseAct):
+    """An agency returns its scoping form (seed 001 appendix iii, section 2); an agency
+    does so only for a request addressed to it."""
+
+    roles = AGENCIES
+    acting_for = "agency"
+    path = "scoping-returns"
+    title = "An agency returned its scoping form"
+    example = body(
+        on="2025-10-20",
+        agency="Metropolitan Police",
+        completed_by={
+            "name": "Pat Officer",
+            "agency": "Metropolitan Police",
+            "title": "DI",
+            "contact": "pat@police.example",
+        },
+        involvement=True,
+        summary="Two domestic incidents attended in 2024.",
+        analysis="Referral to children's social care made promptly.",
+        inter_agency_concerns="",
+        other_agencies="Housing",
+        further_information="",
+    )
+
+    on: date
+    agency: str
+    completed_by: Contact
+    involvement: bool
+    summary: str = ""
+    analysis: str = ""
+    inter_agency_concerns: str = ""
+    other_agencies: str = ""
+    further_information: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HoldMeeting(CaseAct):
+    """The rapid review meeting held (seed 001 appendix iv): quorate only with the local
+    authority, police and ICB each represented."""
+
+    path = "rapid-review-meeting"
+    title = "Rapid review meeting held (quorate)"
+    example = body(
+        on="2025-10-24",
+        format="face_to_face",
+        participants=[
+            {
+                "name": "Lee Head",
+                "role": "Head of Service",
+                "agency": "Children's Social Care",
+                "represents": "local_authority",
+            },
+            {
+                "name": "Di Inspector",
+                "role": "Detective Inspector",
+                "agency": "Metropolitan Police",
+                "represents": "police",
+            },
+            {
+                "name": "Nan Nurse",
+                "role": "Designated Nurse",
+                "agency": "SEL ICB",
+                "represents": "icb",
+            },
+        ],
+        immediate_action_taken=True,
+        immediate_action_details="Sibling safeguarded.",
+        criteria=["agencies_working_together"],
+        discussion="Facts reviewed against the criteria.",
+        nature_of_harm="Serious physical harm.",
+        legal_advice_sought=False,
+        recommendation="b_local_cspr",
+        rationale="Potential learning about agencies working together.",
+        unanimous=True,
+    )
+
+    on: date
+    format: Annotated[str, OneOf(MeetingFormat)]
+    participants: Sequence[Participant]
+    immediate_action_taken: bool
+    recommendation: Annotated[str, OneOf(Recommendation)]
+    rationale: str
+    criteria: Annotated[Sequence[str], OneOf(RapidReviewCriterion)] = ()
+    immediate_action_details: str = ""
+    discussion: str = ""
+    nature_of_harm: str = ""
+    legal_advice_sought: bool = False
+    legal_advice_details: str = ""
+    recommendation_other: str = ""
+    unanimous: bool = True
+    dissent: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApproveReport(CaseAct):
+    """A lead partner approves the report of the rapid review (all three are needed within
+    2 working days of the meeting); a partner approves only for itself."""
+
+    roles = PARTNERS
+    acting_for = "partner"
+    path = "report-approvals"
+    title = "A lead partner approved the report"
+    example = body(on="2025-10-27", partner="local_authority", approver="Director")
+
+    on: date
+    partner: Annotated[str, OneOf(SafeguardingPartner)]
+    approver: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubmitRapidReview(CaseAct):
+    """The report and its covering letter sent to the national Panel (within 15 working
+    days of the notification), once all three lead partners approved it."""
+
+    path = "rapid-review-submission"
+    title = "Report sent to the Panel"
+    example = body(on="2025-10-28")
+
+    on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceivePanelResponse(CaseAct):
+    """The national Panel's response to the rapid review: whether it concurs, and its
+    view."""
+
+    path = "panel-response"
+    title = "The Panel's response received"
+    example = body(on="2025-11-12", concurs=True, view="The Panel agrees.")
+
+    on: date
+    concurs: bool
+    view: str = ""
