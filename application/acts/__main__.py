@@ -1,7 +1,7 @@
 """Print the README's table of acts, or rewrite it in place.
 
-    .venv/bin/python -m application.acts              print the table
-    .venv/bin/python -m application.acts README.md    rewrite the table in README.md
+.venv/bin/python -m application.acts              print the table
+.venv/bin/python -m application.acts README.md    rewrite the table in README.md
 """
 
 from __future__ import annotations
