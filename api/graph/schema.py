@@ -60,9 +60,12 @@ from domain.base import LONDON
 from domain.case import Case
 from domain.clocks import case_clocks
 from domain.values import Role
-from projections import queries
+from projections import deadlines as rm_deadlines
+from projections import paging
+from projections import reviews as rm_reviews
 from projections import statistics as stats
-from projections.queries import BadCursorError
+from projections import tracker as rm_tracker
+from projections.paging import BadCursorError
 from projections.timeline import Timeline
 
 log = logging.getLogger("tracker.graphql")
@@ -247,7 +250,7 @@ class Query:
     ) -> Connection[CaseNode]:
         ctx = info.context
         f = filter or CaseFilter()
-        wanted = queries.CaseFilter(
+        wanted = rm_tracker.CaseFilter(
             partnerships=ctx.partnerships(partnership),
             references=f.reference,
             areas=f.area,
@@ -268,12 +271,12 @@ class Query:
             next_due_from=f.next_due_from,
             next_due_to=f.next_due_to,
         )
-        page = queries.cases(
+        page = rm_tracker.cases(
             ctx.cursor(after_position),
             ctx.tracker_model,
             wanted,
             ctx.today(),
-            order=queries.CaseOrder(order_by.value),
+            order=rm_tracker.CaseOrder(order_by.value),
             descending=direction is Direction.DESC,
             first=_first(first),
             after=after,
@@ -293,10 +296,10 @@ class Query:
         ctx = info.context
         if (id is None) == (reference is None):
             raise BadArgumentError("give either id or reference")
-        page = queries.cases(
+        page = rm_tracker.cases(
             ctx.cursor(after_position),
             ctx.tracker_model,
-            queries.CaseFilter(
+            rm_tracker.CaseFilter(
                 partnerships=ctx.partnerships(None),
                 case_ids=[str(_uuid(id))] if id is not None else None,
                 references=[reference] if reference is not None else None,
@@ -321,7 +324,7 @@ class Query:
     ) -> Connection[DeadlineNode]:
         ctx = info.context
         f = filter or DeadlineFilter()
-        wanted = queries.DeadlineFilter(
+        wanted = rm_deadlines.DeadlineFilter(
             partnerships=ctx.partnerships(partnership),
             stream_ids=[str(_uuid(i)) for i in f.case_id] if f.case_id is not None else None,
             references=f.reference,
@@ -335,13 +338,13 @@ class Query:
             started_from=f.started_from,
             started_to=f.started_to,
         )
-        page = queries.deadlines(
+        page = rm_deadlines.deadlines(
             ctx.cursor(after_position),
             ctx.deadlines_model,
             wanted,
             ctx.today(),
             ctx.tracker.calendar,
-            order=queries.DeadlineOrder(order_by.value),
+            order=rm_deadlines.DeadlineOrder(order_by.value),
             descending=direction is Direction.DESC,
             first=_first(first),
             after=after,
@@ -361,10 +364,10 @@ class Query:
         after_position: AfterPosition = None,
     ) -> Connection[ReviewNode]:
         ctx = info.context
-        page = queries.reviews(
+        page = rm_reviews.reviews(
             ctx.cursor(after_position),
             ctx.reviews_model,
-            queries.ReviewFilter(
+            rm_reviews.ReviewFilter(
                 partnerships=ctx.partnerships(partnership),
                 review_types=review_type,
                 published=published,
@@ -387,10 +390,10 @@ class Query:
     ) -> Connection[ActionNode]:
         ctx = info.context
         f = filter or ActionFilter()
-        page = queries.actions(
+        page = rm_reviews.actions(
             ctx.cursor(after_position),
             ctx.reviews_model,
-            queries.ActionFilter(
+            rm_reviews.ActionFilter(
                 partnerships=ctx.partnerships(partnership),
                 review_ids=[str(_uuid(i, "review")) for i in f.review_id]
                 if f.review_id is not None
@@ -465,7 +468,7 @@ class Query:
         subject = audit.subject(ctx.tracker, ctx.caller(), _uuid(case_id))
         start = 0
         if after is not None:
-            start = int(queries.decode_cursor("history", after)[0])
+            start = int(paging.decode_cursor("history", after)[0])
         entries = audit.history(
             ctx.tracker,
             subject.stream_id,
@@ -473,7 +476,7 @@ class Query:
             limit=_first(first, MAX_HISTORY_PAGE),
         )
         nodes = [HistoryEvent.of(e, subject.partnership, subject.reference) for e in entries]
-        cursors = [queries.encode_cursor("history", [e.version, 0]) for e in entries]
+        cursors = [paging.encode_cursor("history", [e.version, 0]) for e in entries]
         more = bool(entries) and entries[-1].version < subject.last_version
         return connection(nodes, cursors, subject.last_version, more, after)  # type: ignore[no-any-return]
 
@@ -544,10 +547,12 @@ class Query:
             raise NotPermittedError(f"the {principal.role.value} role verifies no case")
         stream = _uuid(case_id)
         # authorise from the read model: a tampered first event may not decode
-        row = queries.cases(
+        row = rm_tracker.cases(
             ctx.cursor(),
             ctx.tracker_model,
-            queries.CaseFilter(partnerships=list(principal.partnerships), case_ids=[str(stream)]),
+            rm_tracker.CaseFilter(
+                partnerships=list(principal.partnerships), case_ids=[str(stream)]
+            ),
             ctx.today(),
             first=1,
             count=False,
@@ -591,7 +596,7 @@ class Query:
         if principal.role is not Role.SCRUTINEER:
             raise NotPermittedError("the access log is read by scrutineers")
         assert ctx.access_log is not None
-        after_id = int(queries.decode_cursor("access", after)[0]) if after else 0
+        after_id = int(paging.decode_cursor("access", after)[0]) if after else 0
         limit = _first(first, MAX_HISTORY_PAGE)
         found = ctx.access_log.read(
             partnerships=principal.partnerships,
@@ -618,7 +623,7 @@ class Query:
             )
             for e in found
         ]
-        cursors = [queries.encode_cursor("access", [e.id, 0]) for e in found]
+        cursors = [paging.encode_cursor("access", [e.id, 0]) for e in found]
         return connection(nodes, cursors, -1, more, after)  # type: ignore[no-any-return]
 
 

@@ -24,10 +24,11 @@ from application.views import FULL_READERS, ScopingView
 from domain.case import Case
 from domain.clocks import Clock, ClockName, ClockStatus
 from domain.values import CaseKind, Child, Contact, FamilyMember
-from projections import queries
+from projections import deadlines as rm_deadlines
+from projections import reviews as rm_reviews
+from projections import tracker as rm_tracker
 from projections.deadlines import Deadline
-from projections.queries import ReviewRow
-from projections.reviews import ActionRow
+from projections.reviews import ActionRow, ReviewRow
 from projections.tracker import TrackerRow
 
 T = TypeVar("T")
@@ -197,7 +198,7 @@ class ReviewNode:
         found = ctx.batch(
             "actions",
             self._ids,
-            lambda ids: queries.actions_of_reviews(
+            lambda ids: rm_reviews.actions_of_reviews(
                 ctx.cursor(), ctx.reviews_model, ids, ctx.today()
             ),
         )
@@ -212,10 +213,10 @@ class ReviewNode:
             page,
             lambda ids: {
                 r.case_id: r
-                for r in queries.cases(
+                for r in rm_tracker.cases(
                     ctx.cursor(),
                     ctx.tracker_model,
-                    queries.CaseFilter(partnerships=ctx.partnerships(None), case_ids=ids),
+                    rm_tracker.CaseFilter(partnerships=ctx.partnerships(None), case_ids=ids),
                     ctx.today(),
                     first=max(1, len(ids)),
                     count=False,
@@ -233,7 +234,7 @@ def _deadlines(ctx: GraphContext, page: Sequence[str], stream_id: str) -> list[D
     found = ctx.batch(
         "deadlines",
         page,
-        lambda ids: queries.deadlines_of(
+        lambda ids: rm_deadlines.deadlines_of(
             ctx.cursor(), ctx.deadlines_model, ids, ctx.today(), ctx.tracker.calendar
         ),
     )
@@ -455,7 +456,7 @@ class CaseNode:
         found = ctx.batch(
             "reviews",
             self._page,
-            lambda ids: queries.reviews_of_cases(
+            lambda ids: rm_reviews.reviews_of_cases(
                 ctx.cursor(), ctx.reviews_model, ids, ctx.partnerships(None)
             ),
         )
