@@ -11,16 +11,22 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import Application
 
 from application.context import Principal
 from application.errors import NotFoundError, NotPermittedError
-from application.views import FULL_READERS
+from application.views import FULL_READERS, ScopingView, scoping_view
+from domain.base import LONDON
+from domain.case import Case
+from domain.clocks import Clock, case_clocks
+
+if TYPE_CHECKING:  # the service imports what this module imports, not this module
+    from application.service import Safeguarding
 
 # What every event carries besides what it says (shown as its own fields, not the payload).
 ENVELOPE = frozenset(
@@ -157,3 +163,43 @@ def subject(app: Application[UUID], principal: Principal, stream_id: UUID) -> Su
         reference=str(getattr(created, "reference", "")),
         last_version=last_version(app, stream_id),
     )
+
+
+# --- a case as it stood --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAsAt:
+    """A case replayed from its events as it stood, with its clocks and scoping requests
+    as they stood on ``as_of`` (the day of the instant, or of the version's last event)."""
+
+    case: Case
+    as_of: date
+    clocks: list[Clock]
+    scoping: list[ScopingView]
+
+
+def case_as_at(
+    app: Safeguarding,
+    principal: Principal,
+    stream_id: UUID,
+    *,
+    version: int | None = None,
+    at: datetime | None = None,
+) -> CaseAsAt:
+    """The case as it stood at ``version`` or at the instant ``at`` (an instant without a
+    zone is UTC), for a principal who may read its history (``subject``).
+
+    NotFound when the stream is no case, has no such version, or had recorded nothing by
+    ``at``. Give one of ``version`` and ``at`` (the caller checks its arguments)."""
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    found = subject(app, principal, stream_id)
+    case = replay(app, found.stream_id, version=version, at=at)
+    if not isinstance(case, Case) or (version is not None and case.version != version):
+        raise NotFoundError(f"case {stream_id} has no version {version or 'recorded by then'}")
+    when = at or case.modified_on
+    as_of = when.astimezone(LONDON).date()
+    clocks = case_clocks(case, as_of, app.timescales(case.partnership), app.calendar)
+    scoping = [scoping_view(case, s, clocks) for s in case.scoping.values()]
+    return CaseAsAt(case=case, as_of=as_of, clocks=clocks, scoping=scoping)

@@ -7,19 +7,24 @@ that each ``hash`` is the hash of what the event now says.
 
 Limit, stated plainly: a chain cannot show that its *newest* events were deleted (the
 remaining chain is still whole). The read models record each stream's last version and
-hash, which is where truncation shows (see the Read models issue).
+hash, which is where truncation shows: a case's verdict (``CaseIntegrity``) compares the
+store's last version with the one the read models saw.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import StoredEvent
 
+from application import history
+from application.context import Principal
+from application.errors import NotPermittedError
+from application.views import FULL_READERS
 from domain.chain import GENESIS, hash_of
 
 
@@ -134,3 +139,70 @@ def verify_all(
             progress(len(notifications))
     for cursor in cursors.values():
         yield cursor.report()
+
+
+# --- a case's verdict, for the scrutineer's surface ----------------------------------------
+
+
+class ReadSide(Protocol):
+    """What the read models say of a stream (the surface asking supplies it: this layer
+    reads no read model itself)."""
+
+    def holds(self, stream_id: UUID, partnerships: Sequence[str]) -> bool:
+        """The tracker has the case, in one of ``partnerships``."""
+        ...
+
+    def last_version_seen(self, stream_id: UUID) -> int | None:
+        """The stream's last version the read models saw (None: none)."""
+        ...
+
+
+@dataclass(frozen=True)
+class CaseVerdict:
+    stream_id: UUID
+    ok: bool
+    events_checked: int
+    first_broken_version: int | None
+    problem: str
+    last_version_stored: int
+    last_version_seen: int | None  # by the read models: more than stored means removed
+
+
+class CaseIntegrity:
+    """A principal's integrity checks of single cases: only the roles that read a case in
+    full may make one (checked here, before the case is even named)."""
+
+    def __init__(self, app: Application[UUID], principal: Principal, read_side: ReadSide) -> None:
+        if principal.role not in FULL_READERS:
+            raise NotPermittedError(f"the {principal.role.value} role verifies no case")
+        self.app = app
+        self.principal = principal
+        self.read_side = read_side
+
+    def verdict(self, stream_id: UUID) -> CaseVerdict:
+        """The case's hash chain checked from the stored rows, and whether the store ends
+        before what the read models saw (its newest events removed, which a chain cannot
+        show). NotFound/NotPermitted when the principal may not read the case."""
+        app, principal = self.app, self.principal
+        # authorise from the read model: a tampered first event may not decode
+        if not self.read_side.holds(stream_id, list(principal.partnerships)):
+            history.subject(app, principal, stream_id)  # not projected yet: from the store
+        report = verify_stream(app, stream_id)
+        stored = history.last_version(app, stream_id)
+        seen = self.read_side.last_version_seen(stream_id)
+        ok, problem, first_broken = report.ok, report.problem, report.first_broken_version
+        if ok and seen is not None and seen > stored:
+            ok, first_broken = False, stored + 1
+            problem = (
+                f"the store ends at version {stored} but the read models saw version {seen}: "
+                "its newest events were removed"
+            )
+        return CaseVerdict(
+            stream_id=stream_id,
+            ok=ok,
+            events_checked=report.events_checked,
+            first_broken_version=first_broken,
+            problem=problem,
+            last_version_stored=stored,
+            last_version_seen=seen,
+        )

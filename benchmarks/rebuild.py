@@ -21,7 +21,8 @@ from functools import partial
 from application.generate import generate
 from application.service import Safeguarding
 from projections import read_models
-from projections.engine import Projector, read_log
+from projections.engine import Projector
+from projections.rebuild import read_log
 from projections.store import ReadStore
 from tests.support.postgres import (
     create_database,

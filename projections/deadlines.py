@@ -5,6 +5,10 @@ is settled is stored (met, met late, cancelled, a breach fixed by closure); an o
 is stored as open, and its status is decided when it is read: breached once the end of its
 due day has passed, pending until then. So the read side answers for today even when no new
 event arrives. A deferred review's publication clock keeps its pause open until read.
+
+Its queries (``deadlines``: filtered, ordered, a keyset page at a time; ``deadlines_of`` a
+page of streams; ``open_deadlines`` of a partnership, for the digest) are at the end of
+this module, with ``deadline_status_sql``, the same status decided in SQL.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 from application.service import Safeguarding
@@ -21,6 +26,7 @@ from domain.case import Case
 from domain.clocks import Clock, ClockStatus
 from domain.review import Review
 from projections.fold import Fold, FoldedModel
+from projections.paging import Page, Where, keyset_page
 from projections.store import Cursor, delete_where_in, insert_rows, iso
 
 COLUMNS = (
@@ -199,3 +205,129 @@ def _deadline(r: Sequence[Any], today: date, calendar: WorkingDayCalendar) -> De
         reminded_on=date.fromisoformat(reminded_on) if reminded_on else None,
         breach_recorded_on=date.fromisoformat(breach_recorded_on) if breach_recorded_on else None,
     )
+
+
+# --- queries -------------------------------------------------------------------------------
+
+
+def deadline_status_sql(today: date) -> tuple[str, list[Any]]:
+    """SQL for a deadline's status as of ``today`` (as ``_deadline`` decides it)."""
+    return (
+        "(CASE WHEN settled_status IS NOT NULL THEN settled_status "
+        "WHEN paused_since IS NOT NULL THEN "
+        "(CASE WHEN due_on < paused_since THEN 'breached' ELSE 'pending' END) "
+        "WHEN due_on < ? THEN 'breached' ELSE 'pending' END)",
+        [today.isoformat()],
+    )
+
+
+class DeadlineOrder(StrEnum):
+    DUE_ON = "due_on"
+    STARTED_ON = "started_on"
+    REFERENCE = "reference"
+
+
+@dataclass(frozen=True)
+class DeadlineFilter:
+    partnerships: Sequence[str]
+    stream_ids: Sequence[str] | None = None
+    references: Sequence[str] | None = None
+    clocks: Sequence[str] | None = None
+    statuses: Sequence[str] | None = None
+    subjects: Sequence[str] | None = None  # the agency, for scoping clocks
+    watch_only: bool | None = None
+    overdue: bool | None = None  # open and past its due day
+    due_from: date | None = None
+    due_to: date | None = None
+    started_from: date | None = None
+    started_to: date | None = None
+
+
+def _deadline_where(f: DeadlineFilter, today: date) -> Where:
+    w = Where()
+    status, status_params = deadline_status_sql(today)
+    w.any_of("partnership", f.partnerships)
+    w.any_of("stream_id", f.stream_ids)
+    w.any_of("reference", f.references)
+    w.any_of("clock", f.clocks)
+    w.any_of("subject", f.subjects)
+    if f.statuses is not None:
+        if f.statuses:
+            w.add(f"{status} IN ({', '.join('?' * len(f.statuses))})", *status_params)
+            w.params.extend(f.statuses)
+        else:
+            w.add("1 = 0")
+    if f.watch_only is not None:
+        w.add("watch_only = ?", int(f.watch_only))
+    if f.overdue is not None:
+        overdue = f"(settled_status IS NULL AND {status} = 'breached')"
+        w.add(overdue if f.overdue else f"NOT {overdue}", *status_params)
+    w.between("due_on", f.due_from, f.due_to)
+    w.between("started_on", f.started_from, f.started_to)
+    return w
+
+
+def deadlines(
+    c: Cursor,
+    model: Deadlines,
+    f: DeadlineFilter,
+    today: date,
+    calendar: WorkingDayCalendar,
+    *,
+    order: DeadlineOrder = DeadlineOrder.DUE_ON,
+    descending: bool = False,
+    first: int = 50,
+    after: str | None = None,
+    count: bool = True,
+) -> Page[Deadline]:
+    """A page of the clocks ``f`` matches, with their status as of ``today``."""
+    rows, cursors, total, more = keyset_page(
+        c,
+        select=COLUMNS,
+        source=model.table,
+        where=_deadline_where(f, today),
+        sort=order.value,
+        tiebreak="stream_id || '|' || clock || '|' || subject",
+        order=f"deadline:{order.value}:{int(descending)}",
+        descending=descending,
+        after=after,
+        first=first,
+        count=count,
+    )
+    return Page([_deadline(r, today, calendar) for r in rows], cursors, total, more)
+
+
+def deadlines_of(
+    c: Cursor,
+    model: Deadlines,
+    stream_ids: Sequence[str],
+    today: date,
+    calendar: WorkingDayCalendar,
+) -> dict[str, list[Deadline]]:
+    """Every clock of each of ``stream_ids`` (one statement for them all), soonest first."""
+    found: dict[str, list[Deadline]] = {s: [] for s in stream_ids}
+    if not stream_ids:
+        return found
+    marks = ", ".join("?" * len(stream_ids))
+    c.execute(
+        f"SELECT {COLUMNS} FROM {model.table} "  # noqa: S608 - our table
+        f"WHERE stream_id IN ({marks}) ORDER BY due_on, clock, subject",
+        list(stream_ids),
+    )
+    for r in c.fetchall():
+        d = _deadline(r, today, calendar)
+        found[d.stream_id].append(d)
+    return found
+
+
+def open_deadlines(
+    c: Cursor, model: Deadlines, partnership: str, today: date, calendar: WorkingDayCalendar
+) -> list[Deadline]:
+    """The partnership's clocks not yet settled, with their status as of ``today``, soonest
+    due first (then by reference and clock)."""
+    c.execute(
+        f"SELECT {COLUMNS} FROM {model.table} "  # noqa: S608 - our table, bound values
+        "WHERE partnership = ? AND settled_status IS NULL ORDER BY due_on, reference, clock",
+        (partnership,),
+    )
+    return [_deadline(r, today, calendar) for r in c.fetchall()]

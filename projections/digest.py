@@ -13,7 +13,7 @@ from datetime import date
 
 from domain.calendar import WorkingDayCalendar
 from domain.clocks import ClockName, clock_words
-from projections.deadlines import COLUMNS, Deadline, Deadlines, _deadline
+from projections.deadlines import Deadline, Deadlines, open_deadlines
 from projections.store import Cursor
 
 WEEK_WORKING_DAYS = 5
@@ -44,12 +44,7 @@ def digest(
     c: Cursor, model: Deadlines, partnership: str, today: date, calendar: WorkingDayCalendar
 ) -> Digest:
     """The partnership's open clocks as of ``today``."""
-    c.execute(
-        f"SELECT {COLUMNS} FROM {model.table} "  # noqa: S608 - our table, bound values
-        "WHERE partnership = ? AND settled_status IS NULL ORDER BY due_on, reference, clock",
-        (partnership,),
-    )
-    open_clocks = [_deadline(r, today, calendar) for r in c.fetchall()]
+    open_clocks = open_deadlines(c, model, partnership, today, calendar)
     week_end = calendar.add_working_days(today, WEEK_WORKING_DAYS)
     overdue = tuple(d for d in open_clocks if d.status == "breached")
     due = tuple(d for d in open_clocks if d.status == "pending" and d.due_on <= week_end)

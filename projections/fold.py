@@ -16,7 +16,7 @@ from uuid import UUID
 from application.service import Safeguarding
 from domain.case import Case
 from domain.clocks import Clock, case_clocks, review_clocks
-from projections.engine import Applied
+from projections.decoding import Applied
 from projections.store import Cursor
 
 

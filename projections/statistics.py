@@ -18,8 +18,8 @@ from enum import StrEnum
 from typing import Any
 
 from domain.calendar import WorkingDayCalendar
-from projections.deadlines import Deadlines
-from projections.queries import _Where, deadline_status_sql
+from projections.deadlines import Deadlines, deadline_status_sql
+from projections.paging import Where
 from projections.store import Cursor
 from projections.tracker import CaseTracker
 
@@ -98,7 +98,7 @@ def grouped(
 ) -> list[Statistics]:
     """One ``Statistics`` per group (partnership and/or period), in key order; none when
     no case is in scope."""
-    where = _Where()
+    where = Where()
     if partnerships is not None:
         where.any_of("t.partnership", partnerships)
     where.between("t.received_on", received_from, received_to)

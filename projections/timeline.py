@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from projections.engine import Applied
+from projections.decoding import Applied
 from projections.store import Cursor, insert_rows
 
 _WORDS = re.compile(r"(?<!^)(?=[A-Z])")

@@ -1,7 +1,8 @@
 """Tracker read model: one row per case, the partnership's case tracker (DESIGN §7, seed 004 §6).
 
 What changes only with events is stored; what changes with the date (how many clocks are
-overdue) is decided when read, from the due dates of the case's open clocks.
+overdue) is decided when read, from the due dates of the case's open clocks. Its queries
+(``cases``: filtered, ordered, a keyset page at a time) are at the end of this module.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date
+from enum import StrEnum
 from typing import Any
 
 from application.service import Safeguarding
@@ -16,6 +18,7 @@ from domain.case import Case
 from domain.clocks import ClockStatus
 from domain.review import Review
 from projections.fold import Fold, FoldedModel
+from projections.paging import Page, Where, keyset_page
 from projections.store import Cursor, delete_where_in, from_iso, insert_rows, iso
 
 COLUMNS = (
@@ -196,6 +199,7 @@ class CaseTracker(FoldedModel):
 
 
 def _tracker_row(r: Sequence[Any], today: date) -> TrackerRow:
+    """A row of ``COLUMNS`` as the tracker shows it on ``today``."""
     values = dict(zip(COLUMNS.split(", "), r, strict=True))
     dues = [date.fromisoformat(d) for d in values.pop("open_dues").split(",") if d]
     concurs = values["panel_concurs"]
@@ -214,3 +218,104 @@ def _tracker_row(r: Sequence[Any], today: date) -> TrackerRow:
         },
         overdue=sum(1 for d in dues if d < today),
     )
+
+
+# --- queries: cases filtered, ordered, a page at a time ------------------------------------
+
+FAR_FUTURE = "9999-12-31"
+
+
+class CaseOrder(StrEnum):
+    RECEIVED_ON = "received_on"
+    NEXT_DUE_ON = "next_due_on"
+    REFERENCE = "reference"
+    LAST_ACTIVITY = "last_activity"
+
+
+_CASE_SORT = {
+    CaseOrder.RECEIVED_ON: "received_on",
+    CaseOrder.NEXT_DUE_ON: f"COALESCE(next_due_on, '{FAR_FUTURE}')",
+    CaseOrder.REFERENCE: "reference",
+    CaseOrder.LAST_ACTIVITY: "last_activity",
+}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    partnerships: Sequence[str]  # what the caller may read (always given)
+    case_ids: Sequence[str] | None = None
+    references: Sequence[str] | None = None
+    areas: Sequence[str] | None = None
+    kinds: Sequence[str] | None = None
+    stages: Sequence[str] | None = None
+    statuses: Sequence[str] | None = None
+    incident_kinds: Sequence[str] | None = None
+    decisions: Sequence[str] | None = None
+    recommendations: Sequence[str] | None = None
+    review_types: Sequence[str] | None = None
+    next_clocks: Sequence[str] | None = None
+    looked_after: bool | None = None
+    overdue: bool | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    incident_from: date | None = None
+    incident_to: date | None = None
+    next_due_from: date | None = None
+    next_due_to: date | None = None
+
+
+def _case_where(f: CaseFilter, today: date) -> Where:
+    w = Where()
+    w.any_of("partnership", f.partnerships)
+    w.any_of("case_id", f.case_ids)
+    w.any_of("reference", f.references)
+    w.any_of("area", f.areas)
+    w.any_of("kind", f.kinds)
+    w.any_of("stage", f.stages)
+    w.any_of("status", f.statuses)
+    w.any_of("incident_kind", f.incident_kinds)
+    w.any_of("decision", f.decisions)
+    w.any_of("recommendation", f.recommendations)
+    w.any_of("review_type", f.review_types)
+    if f.next_clocks is not None:  # stored as the clock's key: "name" or "name:subject"
+        either = " OR ".join("next_clock = ? OR next_clock LIKE ?" for _ in f.next_clocks)
+        w.add(f"({either or '1 = 0'})", *(v for n in f.next_clocks for v in (n, f"{n}:%")))
+    if f.looked_after is not None:
+        w.add("looked_after = ?", int(f.looked_after))
+    if f.overdue is True:  # the soonest open clock is past its due day
+        w.add("next_due_on < ?", today.isoformat())
+    elif f.overdue is False:
+        w.add("(next_due_on IS NULL OR next_due_on >= ?)", today.isoformat())
+    w.between("received_on", f.received_from, f.received_to)
+    w.between("incident_on", f.incident_from, f.incident_to)
+    w.between("next_due_on", f.next_due_from, f.next_due_to)
+    return w
+
+
+def cases(
+    c: Cursor,
+    model: CaseTracker,
+    f: CaseFilter,
+    today: date,
+    *,
+    order: CaseOrder = CaseOrder.RECEIVED_ON,
+    descending: bool = False,
+    first: int = 50,
+    after: str | None = None,
+    count: bool = True,
+) -> Page[TrackerRow]:
+    """A page of the cases ``f`` matches, as of ``today`` (``count``: with the total)."""
+    rows, cursors, total, more = keyset_page(
+        c,
+        select=COLUMNS,
+        source=model.source,
+        where=_case_where(f, today),
+        sort=_CASE_SORT[order],
+        tiebreak="case_id",
+        order=f"case:{order.value}:{int(descending)}",
+        descending=descending,
+        after=after,
+        first=first,
+        count=count,
+    )
+    return Page([_tracker_row(r, today) for r in rows], cursors, total, more)

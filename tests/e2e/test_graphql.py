@@ -23,7 +23,7 @@ from application.settings import Settings
 from domain.base import LONDON
 from domain.case import Case
 from domain.clocks import case_clocks
-from projections import queries
+from projections import tracker as rm_tracker
 from tests.support import tamper
 from tests.support.clock import FakeClock
 from tests.support.graph import Graph, graph_server
@@ -438,7 +438,7 @@ def test_unexpected_errors_are_masked(graph: Graph, monkeypatch: pytest.MonkeyPa
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("SELECT secret FROM rm_tracker -- stack details")
 
-    monkeypatch.setattr(queries, "cases", broken)
+    monkeypatch.setattr(rm_tracker, "cases", broken)
     answer = graph.post("staff", "{ cases { totalCount } }")
     assert answer.status_code == 200
     body = answer.text

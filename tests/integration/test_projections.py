@@ -20,7 +20,8 @@ from application.generate import generate
 from application.service import Safeguarding
 from projections import read_models, statistics
 from projections.deadlines import Deadlines
-from projections.engine import Applied, Projector
+from projections.decoding import Applied
+from projections.engine import Projector
 from projections.reviews import Reviews
 from projections.store import Cursor, ReadStore
 from projections.timeline import Timeline

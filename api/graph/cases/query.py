@@ -1,0 +1,92 @@
+"""The cases feature's root fields: the tracker's cases, filtered and ordered a page at a
+time, and one case by id or reference."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.graph.arguments import AfterPosition, enum_values, parse_id
+from api.graph.cases.types import CaseFilter, CaseNode, CaseOrder
+from api.graph.connections import Connection, Direction, connection
+from api.graph.context import GraphContext
+from api.graph.errors import BadArgumentError
+from api.graph.limits import page_size
+from projections import tracker as rm_tracker
+
+
+@strawberry.type
+class CasesQuery:
+    @strawberry.field(description="The tracker: cases filtered, ordered, a page at a time")
+    def cases(
+        self,
+        info: Info[GraphContext, None],
+        partnership: str | None = None,
+        filter: CaseFilter | None = None,
+        order_by: CaseOrder = CaseOrder.RECEIVED_ON,
+        direction: Direction = Direction.ASC,
+        first: int = 50,
+        after: str | None = None,
+        after_position: AfterPosition = None,
+    ) -> Connection[CaseNode]:
+        ctx = info.context
+        f = filter or CaseFilter()
+        wanted = rm_tracker.CaseFilter(
+            partnerships=ctx.partnerships(partnership),
+            references=f.reference,
+            areas=f.area,
+            kinds=enum_values(f.kind),
+            stages=f.stage,
+            statuses=enum_values(f.status),
+            incident_kinds=f.incident_kind,
+            decisions=f.decision,
+            recommendations=f.recommendation,
+            review_types=f.review_type,
+            next_clocks=enum_values(f.next_clock),
+            looked_after=f.looked_after,
+            overdue=f.overdue,
+            received_from=f.received_from,
+            received_to=f.received_to,
+            incident_from=f.incident_from,
+            incident_to=f.incident_to,
+            next_due_from=f.next_due_from,
+            next_due_to=f.next_due_to,
+        )
+        page = rm_tracker.cases(
+            ctx.cursor(after_position),
+            ctx.tracker_model,
+            wanted,
+            ctx.today(),
+            order=rm_tracker.CaseOrder(order_by.value),
+            descending=direction is Direction.DESC,
+            first=page_size(first),
+            after=after,
+        )
+        ids = [r.case_id for r in page.rows]
+        nodes = [CaseNode.of(r, ids) for r in page.rows]
+        return connection(nodes, page.cursors, page.total, page.has_next, after)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="One case from the tracker, by id or reference")
+    def case(
+        self,
+        info: Info[GraphContext, None],
+        id: strawberry.ID | None = None,
+        reference: str | None = None,
+        after_position: AfterPosition = None,
+    ) -> CaseNode | None:
+        ctx = info.context
+        if (id is None) == (reference is None):
+            raise BadArgumentError("give either id or reference")
+        page = rm_tracker.cases(
+            ctx.cursor(after_position),
+            ctx.tracker_model,
+            rm_tracker.CaseFilter(
+                partnerships=ctx.partnerships(None),
+                case_ids=[str(parse_id(id))] if id is not None else None,
+                references=[reference] if reference is not None else None,
+            ),
+            ctx.today(),
+            first=1,
+            count=False,
+        )
+        return CaseNode.of(page.rows[0]) if page.rows else None

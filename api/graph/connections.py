@@ -1,0 +1,54 @@
+"""Relay connections: the pages every list of the surface answers with, and their order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+T = TypeVar("T")
+
+
+@strawberry.enum
+class Direction(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="how many match the filter, all pages")
+
+
+def connection(
+    nodes: Sequence[Any], cursors: Sequence[str], total: int, more: bool, after: str | None
+) -> Any:
+    """A page of ``nodes``, each with its cursor (``after``: the cursor the page began after)."""
+    return Connection(
+        edges=[Edge(cursor=c, node=n) for n, c in zip(nodes, cursors, strict=True)],
+        page_info=PageInfo(
+            has_next_page=more,
+            has_previous_page=after is not None,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        ),
+        total_count=total,
+    )

@@ -1,0 +1,1 @@
+"""Deadlines: every clock instance, per agency for scoping and per action."""

@@ -1,0 +1,51 @@
+"""Errors on the GraphQL surface: every one says what kind it is in ``extensions.code`` (as
+REST problems do), and an unexpected one is masked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from api.graph.context import NotAuthenticatedError
+from application.errors import ApplicationError
+from projections.paging import BadCursorError
+
+
+class BadArgumentError(ValueError):
+    code = "bad_argument"
+
+
+PUBLIC_ERRORS = (ApplicationError, NotAuthenticatedError, BadCursorError, BadArgumentError)
+
+
+def _code(error: BaseException | None) -> str:
+    if isinstance(error, BadCursorError):
+        return "bad_cursor"
+    return str(getattr(error, "code", "bad_request"))
+
+
+class ErrorCodes(SchemaExtension):
+    """Every error says what kind it is in ``extensions.code`` (as REST problems do), and an
+    unexpected one is masked: its message, SQL or stack never leave the server (it is
+    logged there)."""
+
+    def on_operation(self) -> Any:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        answered = []
+        for error in result.errors:
+            original = error.original_error
+            if original is None:
+                code = "invalid_query"
+            elif isinstance(original, PUBLIC_ERRORS):
+                code = _code(original)
+            else:
+                error = GraphQLError("Unexpected error.", nodes=error.nodes, path=error.path)
+                code = "internal_error"
+            error.extensions = {**(error.extensions or {}), "code": code}
+            answered.append(error)
+        result.errors = answered

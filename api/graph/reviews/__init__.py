@@ -1,0 +1,1 @@
+"""Reviews commissioned (one case or a theme of several) and the actions they agreed."""

@@ -1,0 +1,75 @@
+"""The reviews feature's root fields: reviews commissioned and the actions agreed in them,
+a page at a time."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.graph.arguments import AfterPosition, enum_values, parse_id
+from api.graph.connections import Connection, connection
+from api.graph.context import GraphContext
+from api.graph.limits import page_size
+from api.graph.reviews.types import ActionFilter, ActionNode, ReviewNode
+from projections import reviews as rm_reviews
+
+
+@strawberry.type
+class ReviewsQuery:
+    @strawberry.field(description="Reviews commissioned, oldest first")
+    def reviews(
+        self,
+        info: Info[GraphContext, None],
+        partnership: str | None = None,
+        review_type: list[str] | None = None,
+        published: bool | None = None,
+        first: int = 50,
+        after: str | None = None,
+        after_position: AfterPosition = None,
+    ) -> Connection[ReviewNode]:
+        ctx = info.context
+        page = rm_reviews.reviews(
+            ctx.cursor(after_position),
+            ctx.reviews_model,
+            rm_reviews.ReviewFilter(
+                partnerships=ctx.partnerships(partnership),
+                review_types=review_type,
+                published=published,
+            ),
+            first=page_size(first),
+            after=after,
+        )
+        nodes = [ReviewNode.of(r, page.rows) for r in page.rows]
+        return connection(nodes, page.cursors, page.total, page.has_next, after)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Actions agreed in reviews, soonest due first")
+    def actions(
+        self,
+        info: Info[GraphContext, None],
+        partnership: str | None = None,
+        filter: ActionFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+        after_position: AfterPosition = None,
+    ) -> Connection[ActionNode]:
+        ctx = info.context
+        f = filter or ActionFilter()
+        page = rm_reviews.actions(
+            ctx.cursor(after_position),
+            ctx.reviews_model,
+            rm_reviews.ActionFilter(
+                partnerships=ctx.partnerships(partnership),
+                review_ids=[str(parse_id(i, "review")) for i in f.review_id]
+                if f.review_id is not None
+                else None,
+                owner_agencies=f.owner_agency,
+                statuses=enum_values(f.status),
+                due_from=f.due_from,
+                due_to=f.due_to,
+            ),
+            ctx.today(),
+            first=page_size(first),
+            after=after,
+        )
+        nodes = [ActionNode.of(a) for a in page.rows]
+        return connection(nodes, page.cursors, page.total, page.has_next, after)  # type: ignore[no-any-return]

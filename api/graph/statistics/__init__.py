@@ -1,0 +1,1 @@
+"""Statistics of the cases, counted by the read models, suppressed for analysts."""
