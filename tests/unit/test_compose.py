@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from application.cli import build_parser
 from application.settings import Settings
+from entrypoints.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = ("TRACKER_ENCRYPTION_KEY", "TRACKER_POSTGRES_PASSWORD")
