@@ -1,5 +1,5 @@
 """What every ``tracker`` command starts from: the settings (``--sqlite PATH`` is a
-shortcut for the embedded store) and the write side built on them."""
+shortcut for the embedded store) and the write side built on them by the composition root."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from application.service import Safeguarding
 from application.settings import Settings
+from entrypoints import bootstrap
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -18,4 +19,4 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 
 def safeguarding_of(args: argparse.Namespace) -> Safeguarding:
-    return Safeguarding(settings_of(args))
+    return bootstrap.safeguarding(settings_of(args))

@@ -16,8 +16,8 @@ from application.integrity import verify_all, verify_stream
 from application.service import Safeguarding
 from domain.case import Case
 from domain.clocks import ClockStatus, case_clocks
+from entrypoints import bootstrap
 from entrypoints.cli.common import safeguarding_of
-from projections.store import ReadStore
 from projections.timeline import Timeline
 
 
@@ -70,7 +70,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def _truncated(app: Safeguarding, reports: list[Any]) -> list[tuple[str, int, int]]:
     """Streams whose newest events are gone: the chain alone cannot show it, but the
     timeline read model remembers every stream's last version (and its hash)."""
-    store = ReadStore(app.settings)
+    store = bootstrap.read_store(app.settings)
     try:
         with store.transaction() as c:
             seen = Timeline().last_versions(c)

@@ -1,5 +1,6 @@
 """The long-running commands: ``serve`` the API, ``project`` the read models (and
-``rebuild`` them), ``schedule`` the clock watch, deliveries and digest."""
+``rebuild`` them), ``schedule`` the clock watch, deliveries and digest. Each builds its
+process from the composition root (``entrypoints/bootstrap.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import os
 import signal
 import sys
 import time
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,9 @@ from application.keys import issue_key, list_keys
 from application.logs import configure_logging, uvicorn_log_config
 from application.service import Safeguarding
 from application.settings import Environment, Settings
+from entrypoints import bootstrap
 from entrypoints.cli.common import safeguarding_of, settings_of
-from projections import read_models
 from projections.engine import Projector
-from projections.store import ReadStore
-from scheduler.jobs import SchedulerJobs
-from scheduler.service import SchedulerService
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -36,13 +33,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.sqlite:
         os.environ["TRACKER_DATABASE"] = "sqlite"
         os.environ["TRACKER_SQLITE_PATH"] = str(args.sqlite)
-    app = Safeguarding(settings)
+    app = bootstrap.safeguarding(settings)
     # production makes its keys with `tracker keys create` (replicas must not race to mint one)
     if settings.env is not Environment.PRODUCTION and not any(True for _ in list_keys(app)):
         _first_run(app, settings, args.port or settings.api_port)
     app.close()
-    uvicorn.run(
-        "api.app:create_app",
+    uvicorn.run(  # each server process makes its web app with the composition root
+        "entrypoints.asgi:create_app",
         factory=True,
         host=args.host or settings.api_host,
         port=args.port or settings.api_port,
@@ -92,9 +89,7 @@ API documentation: http://127.0.0.1:{port}/docs
 
 def _projector(args: argparse.Namespace) -> tuple[Safeguarding, Projector]:
     app = safeguarding_of(args)
-    store = ReadStore(app.settings)
-    factory = partial(read_models, app)
-    return app, Projector(app, store, factory("rm_"), factory=factory)
+    return app, bootstrap.projector(app)
 
 
 def cmd_project(args: argparse.Namespace) -> int:
@@ -150,8 +145,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     configure_logging(settings.log_level)
     if args.once:  # one pass now, in this process, leader or not (every job is idempotent)
-        app = Safeguarding(settings)
-        jobs = SchedulerJobs(app)
+        app = bootstrap.safeguarding(settings)
+        jobs = bootstrap.scheduler_jobs(app)
         with tqdm(unit="stream", desc="watch", disable=args.quiet or None) as bar:
             watch = jobs.watch_clocks(progress=bar.update)
         digests = jobs.send_digests() if args.digest else 0
@@ -165,7 +160,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         jobs.close()
         app.close()
         return 0
-    service = SchedulerService(settings)
+    tracker = bootstrap.safeguarding(settings)
+    service = bootstrap.scheduler(tracker)
 
     def stop(signum: int, _frame: Any) -> None:
         service.request_stop()
@@ -174,4 +170,5 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, stop)
     service.run_forever()
     service.close()
+    tracker.close()
     return 0
