@@ -20,6 +20,7 @@ COPY application ./application
 COPY projections ./projections
 COPY api ./api
 COPY scheduler ./scheduler
+COPY entrypoints ./entrypoints
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin tracker \
     && mkdir -p /app/var \

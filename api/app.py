@@ -1,8 +1,11 @@
 """The FastAPI application: the REST surface agency systems post facts to (DESIGN §8).
 
-``create_app`` is the composition root of the web process: settings, the Tracker, the key
-cache, error handling, the routes and the request guard. ``uvicorn --factory
-api.app:create_app`` (or ``tracker serve``) runs it.
+``create_app`` assembles the web app from the parts it is given: the key cache, error
+handling, the routes, GraphQL, the probes and metrics, and the request guard. The parts
+themselves (the write side, the access log, the outbox, the projector and scheduler
+threads of the embedded default) are made by the composition root,
+``entrypoints/bootstrap.py``; ``uvicorn --factory entrypoints.asgi:create_app`` (or
+``tracker serve``) runs it.
 """
 
 from __future__ import annotations
@@ -10,11 +13,9 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from functools import partial
-from typing import Any
+from typing import Protocol
 from uuid import uuid4
 
 from fastapi import FastAPI, Request
@@ -26,9 +27,11 @@ from api.deps import BadHeaderError, KeyCache
 from api.graph.router import graphql_router
 from api.metrics import Metrics, Observe
 from api.metrics import router as metrics_router
-from api.routes import commands, outbox, read_models, reads
+from api.routes import commands, read_models, reads
+from api.routes import outbox as outbox_routes
 from application import logs
 from application.access import AccessLog
+from application.outbox import Outbox
 from application.service import Safeguarding
 from application.settings import Settings
 
@@ -149,53 +152,13 @@ async def _problem(
     await send({"type": "http.response.body", "body": body})
 
 
-class InProcessProjector:
-    """The read models kept current by a thread of the API process (the embedded default,
-    where there is no separate `tracker project`)."""
+class Background(Protocol):
+    """A thread the web process runs beside the API (the embedded default's projector and
+    scheduler): started when the app starts, stopped when it stops."""
 
-    def __init__(self, tracker: Safeguarding) -> None:
-        self.tracker = tracker
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="projector", daemon=True)
+    def start(self) -> None: ...
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=30)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
-
-    def _run(self) -> None:
-        # composes the read side for this process (as `tracker project` does for its own)
-        from projections import read_models
-        from projections.engine import Projector
-        from projections.store import ReadStore
-
-        store = ReadStore(self.tracker.settings)
-        factory = partial(read_models, self.tracker)
-        projector = Projector(self.tracker, store, factory("rm_"), factory=factory)
-        try:
-            while not self._stop.is_set():
-                try:
-                    projector.setup()
-                    projector.follow(self._stop.is_set, poll=0.2)
-                except Exception:
-                    log.exception("projector failed; retrying in 5 s")
-                    self._stop.wait(5)
-        finally:
-            store.close()
-
-
-def _in_process_scheduler(tracker: Safeguarding) -> Any:
-    """The scheduler as a thread of the API process (the embedded default; with several
-    server processes one leads, by a file lock, and the others stand by)."""
-    from scheduler.service import SchedulerService
-
-    return SchedulerService(tracker.settings, tracker=tracker)
+    def stop(self) -> None: ...
 
 
 async def _bad_header(request: Request, exc: Exception) -> JSONResponse:
@@ -203,28 +166,34 @@ async def _bad_header(request: Request, exc: Exception) -> JSONResponse:
     return problems.problem(request, 400, exc.code, exc.message)
 
 
-def create_app(settings: Settings | None = None, *, tracker: Safeguarding | None = None) -> FastAPI:
-    settings = settings or Settings()
-    owned = tracker is None
-    the_tracker = tracker or Safeguarding(settings)
+def create_app(
+    settings: Settings,
+    tracker: Safeguarding,
+    *,
+    access_log: AccessLog,
+    outbox: Outbox,
+    projector: Background | None = None,
+    scheduler: Background | None = None,
+    close: Callable[[], None] | None = None,
+) -> FastAPI:
+    """The web app on the parts it is given (``entrypoints.bootstrap.web_app`` makes them):
+    the write side, the access log, the outbox, and the threads to run beside the API
+    (``app.state.projector``, ``app.state.scheduler``), started and stopped with it;
+    ``close`` runs last at shutdown (closing what the composer made for the app)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        follower = InProcessProjector(the_tracker) if settings.runs_projector_in_process else None
-        app.state.projector = follower
-        if follower is not None:
-            follower.start()
-        scheduler = _in_process_scheduler(the_tracker) if settings.runs_scheduler_in_api else None
-        app.state.scheduler = scheduler
+        if projector is not None:
+            projector.start()
         if scheduler is not None:
             scheduler.start()
         yield
         if scheduler is not None:
             scheduler.stop()
-        if follower is not None:
-            follower.stop()
-        if owned:
-            the_tracker.close()
+        if projector is not None:
+            projector.stop()
+        if close is not None:
+            close()
 
     app = FastAPI(
         title="Safeguarding Review Tracker",
@@ -239,15 +208,18 @@ def create_app(settings: Settings | None = None, *, tracker: Safeguarding | None
         ),
         lifespan=lifespan,
     )
-    app.state.tracker = the_tracker
+    app.state.tracker = tracker
+    app.state.projector = projector
+    app.state.scheduler = scheduler
+    app.state.outbox = outbox
     app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
     problems.install(app)
     app.add_exception_handler(BadHeaderError, _bad_header)
     app.include_router(commands.router)
     app.include_router(reads.router)
     app.include_router(read_models.router)
-    app.include_router(outbox.router)
-    app.state.access_log = AccessLog(the_tracker.datastore)
+    app.include_router(outbox_routes.router)
+    app.state.access_log = access_log
     app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)
     app.include_router(health.router)
     app.include_router(metrics_router)

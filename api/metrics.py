@@ -69,7 +69,6 @@ class _StateCollector(Collector):
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self._outbox: Outbox | None = None
 
     def collect(self) -> Iterator[Metric]:
         from api.routes.read_models import projector_for
@@ -114,9 +113,8 @@ class _StateCollector(Collector):
             yield position
             yield lag
         try:
-            if self._outbox is None:
-                self._outbox = Outbox(tracker)
-            backlog = self._outbox.backlog()
+            outbox: Outbox = self.app.state.outbox  # the app's own, given to create_app
+            backlog = outbox.backlog()
         except Exception as e:
             log.warning("metrics: the outbox could not be read (%s)", type(e).__name__)
         else:

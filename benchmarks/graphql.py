@@ -36,9 +36,7 @@ from application.service import Safeguarding
 from application.settings import Settings
 from benchmarks.server import server_env, start_server
 from domain.values import Role
-from projections import read_models
-from projections.engine import Projector
-from projections.store import ReadStore
+from entrypoints import bootstrap
 from tests.support.postgres import create_database, postgres_params, postgres_settings
 
 DB = "tracker_graphql"
@@ -153,8 +151,8 @@ def main() -> None:
         long_id = UUID(open(f"/tmp/{DB}.long").read().strip())  # noqa: SIM115
     with open(f"/tmp/{DB}.long", "w") as f:
         f.write(str(long_id))
-    store = ReadStore(settings)
-    projector = Projector(tracker, store, read_models(tracker))
+    store = bootstrap.read_store(settings)
+    projector = bootstrap.projector(tracker, store)
     projector.setup()
     started = time.perf_counter()
     projector.catch_up(5000)

@@ -198,7 +198,7 @@ def main() -> None:
     url, server = start_server(env, args.workers)
     projector = (
         subprocess.Popen(
-            [sys.executable, "-m", "application.cli", "project", "--quiet", "--poll", "0.05"],
+            [sys.executable, "-m", "entrypoints.cli", "project", "--quiet", "--poll", "0.05"],
             env=env,
             stdout=subprocess.DEVNULL,
         )

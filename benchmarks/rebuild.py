@@ -16,14 +16,10 @@ import argparse
 import os
 import platform
 import time
-from functools import partial
 
 from application.generate import generate
-from application.service import Safeguarding
-from projections import read_models
-from projections.engine import Projector
+from entrypoints import bootstrap
 from projections.rebuild import read_log
-from projections.store import ReadStore
 from tests.support.postgres import (
     create_database,
     drop_database,
@@ -46,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     params = postgres_params() if args.reuse else create_database(DB)
     settings = postgres_settings(params, DB)
-    tracker = Safeguarding(settings)
+    tracker = bootstrap.safeguarding(settings)
     if not args.reuse:
         started = time.perf_counter()
         stats = generate(tracker, args.cases, seed=1, batch=20)
@@ -63,7 +59,7 @@ def main() -> None:
         position = batch[-1].id
     raw = rows / (time.perf_counter() - started)
 
-    store = ReadStore(settings)
+    store = bootstrap.read_store(settings)
     started = time.perf_counter()
     position, rows = 0, 0
     while position < end:
@@ -71,8 +67,7 @@ def main() -> None:
         rows += len(batch_rows)
     reader = rows / (time.perf_counter() - started)
 
-    factory = partial(read_models, tracker)
-    projector = Projector(tracker, store, factory("rm_"), factory=factory)
+    projector = bootstrap.projector(tracker, store)
     projector.setup()
     started = time.perf_counter()
     projector.rebuild(

@@ -23,11 +23,7 @@ import platform
 import time
 
 from application.generate import generate
-from application.service import Safeguarding
-from projections import read_models
-from projections.engine import Projector
-from projections.store import ReadStore
-from scheduler.jobs import SchedulerJobs
+from entrypoints import bootstrap
 from tests.support.postgres import create_database, postgres_params, postgres_settings
 from tests.support.receivers import SmtpReceiver
 
@@ -43,16 +39,15 @@ def main() -> None:
     params = postgres_params() if args.reuse else create_database(DB)
     smtp = SmtpReceiver().start()
     settings = postgres_settings(params, DB, smtp_host="127.0.0.1", smtp_port=smtp.port)
-    tracker = Safeguarding(settings)
+    tracker = bootstrap.safeguarding(settings)
     if not args.reuse:
         started = time.perf_counter()
         stats = generate(tracker, args.cases, seed=1, batch=20)
         print(f"generated {stats.events:,} events in {time.perf_counter() - started:.0f}s")
-    store = ReadStore(settings)
-    projector = Projector(tracker, store, read_models(tracker))
+    projector = bootstrap.projector(tracker)
     projector.setup()
     projector.catch_up()
-    jobs = SchedulerJobs(tracker)
+    jobs = bootstrap.scheduler_jobs(tracker)
 
     for label in ("first watch", "steady watch"):
         started = time.perf_counter()
@@ -85,7 +80,7 @@ def main() -> None:
     print(f"delivery: {sent:,} e-mails in {took:.2f}s ({sent / took:,.0f}/s), {received:,} in")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     jobs.close()
-    store.close()
+    projector.store.close()
     tracker.close()
     smtp.stop()
 

@@ -33,7 +33,7 @@ def start_server(env: dict[str, str], workers: int) -> tuple[str, subprocess.Pop
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    command = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app"]
+    command = [sys.executable, "-m", "uvicorn", "--factory", "entrypoints.asgi:create_app"]
     command += ["--port", str(port), "--workers", str(workers)]
     command += ["--log-level", "warning", "--no-access-log"]
     server = subprocess.Popen(command, env=env)

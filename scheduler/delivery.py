@@ -1,6 +1,6 @@
 """The outbox's transports: e-mail over SMTP, webhooks over HTTP(S).
 
-``Outbox.deliver_due`` (``application/outbox.py``) hands each delivery to these; returning
+``Outbox.deliver_due`` (``application/outbox/``) hands each delivery to these; returning
 means delivered, a ``DeliveryError`` (whose text is stored as the delivery's last error,
 so it names a status code or a kind of failure and never message content) means try again
 later. ``default_transports(settings)`` builds both from the ``TRACKER_SMTP_*`` and

@@ -29,8 +29,6 @@ from domain.clocks import NoticeKind
 from projections.deadlines import Deadlines
 from projections.digest import digest, render
 from projections.engine import Projector
-from projections.store import ReadStore
-from scheduler.delivery import default_transports
 
 log = logging.getLogger("tracker.scheduler")
 
@@ -63,18 +61,32 @@ class RunCounts:
 
 
 class SchedulerJobs:
+    """The jobs, on parts made by the composition root (``entrypoints/bootstrap.py``):
+    ``deadlines`` is the read model the watch and the digest read, ``positions`` a
+    projector over it (its position, and the read store, which ``close`` closes), ``watch``
+    and ``outbox`` the application's clock watch and outbox, ``transports`` what the outbox
+    sends through."""
+
     def __init__(
-        self, tracker: Safeguarding, *, transports: Transports | None = None, instance: str = ""
+        self,
+        tracker: Safeguarding,
+        *,
+        deadlines: Deadlines,
+        positions: Projector,
+        watch: ClockWatch,
+        outbox: Outbox,
+        transports: Transports,
+        instance: str = "",
     ) -> None:
         self.tracker = tracker
         # names this scheduler in each notice's request id ("<instance>:<run>")
         self.instance = instance or f"{socket.gethostname()}-{os.getpid()}"
-        self.store = ReadStore(tracker.settings)
-        self.deadlines = Deadlines(tracker)
-        self.positions = Projector(tracker, self.store, [self.deadlines])
-        self.watch = ClockWatch(tracker)
-        self.outbox = Outbox(tracker)
-        self.transports = transports or default_transports(tracker.settings)
+        self.deadlines = deadlines
+        self.positions = positions
+        self.store = positions.store
+        self.watch = watch
+        self.outbox = outbox
+        self.transports = transports
         self.counts = RunCounts()
 
     def close(self) -> None:

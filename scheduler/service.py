@@ -25,12 +25,10 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from application.outbox import Transports
-from application.service import Safeguarding
 from application.settings import Database, Settings
 from domain.base import LONDON
 from scheduler.jobs import SchedulerJobs
-from scheduler.leader import Leadership, leadership_for
+from scheduler.leader import Leadership
 
 log = logging.getLogger("tracker.scheduler")
 
@@ -55,6 +53,12 @@ def run(service_id: str, job: str) -> None:
         jobs.run_job("deliver", jobs.deliver)
 
 
+def instance_id() -> str:
+    """A name for one scheduler: its host, its process and a random part (so that two in
+    one process differ); each notice's request id starts with it."""
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
 def jobstore_url(settings: Settings) -> str:
     if settings.database is Database.POSTGRES:
         password = settings.postgres_password.get_secret_value()
@@ -67,22 +71,18 @@ def jobstore_url(settings: Settings) -> str:
 
 
 class SchedulerService:
-    """One scheduler: a thread that tries to lead and, while it leads, runs the jobs."""
+    """One scheduler: a thread that tries to lead and, while it leads, runs the jobs.
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        tracker: Safeguarding | None = None,
-        transports: Transports | None = None,
-        leadership: Leadership | None = None,
-    ) -> None:
-        self.settings = settings
-        self._owned = tracker is None
-        self.tracker = tracker or Safeguarding(settings)
-        self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.jobs = SchedulerJobs(self.tracker, transports=transports, instance=self.id)
-        self.leadership = leadership or leadership_for(settings)
+    Its parts come from the composition root (``entrypoints/bootstrap.py``): the ``jobs``
+    (named by their ``instance``, see ``instance_id``) and the ``leadership`` that decides
+    which scheduler leads. Closing it closes the jobs, not their tracker: whoever made the
+    tracker closes it."""
+
+    def __init__(self, jobs: SchedulerJobs, leadership: Leadership) -> None:
+        self.settings = jobs.tracker.settings
+        self.id = jobs.instance
+        self.jobs = jobs
+        self.leadership = leadership
         self.leading = False
         self.became_leader = threading.Event()
         self._stop = threading.Event()
@@ -107,8 +107,6 @@ class SchedulerService:
     def close(self) -> None:
         self.leadership.release()
         self.jobs.close()
-        if self._owned:
-            self.tracker.close()
 
     def run_forever(self) -> None:
         """Lead when possible, stand by otherwise, until ``stop``."""

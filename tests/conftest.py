@@ -1,5 +1,6 @@
 """Fixtures shared by every test: a real store (SQLite file or PostgreSQL schema), a
-clock the test moves, and the Tracker application on top of them.
+clock the test moves, and the write side on top of them, built by the composition root
+(``entrypoints/bootstrap.py``) as every process builds its own.
 
 Tests that touch storage take the ``backend`` fixture and so run twice: once on SQLite and
 once on PostgreSQL (started by ``scripts/test`` when none is running).
@@ -21,6 +22,7 @@ from psycopg import sql
 
 from application.service import Safeguarding
 from application.settings import Settings
+from entrypoints import bootstrap
 from tests.support.clock import FakeClock
 from tests.support.postgres import conninfo, create_database, drop_database, postgres_params
 from tests.support.receivers import SmtpReceiver
@@ -97,7 +99,7 @@ def make_tracker(
     made: list[Safeguarding] = []
 
     def make(**overrides: Any) -> Safeguarding:
-        app = Safeguarding(make_settings(**overrides), clock=clock)
+        app = bootstrap.safeguarding(make_settings(**overrides), clock=clock)
         made.append(app)
         return app
 

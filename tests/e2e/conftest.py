@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from application.keys import issue_key
 from application.service import Safeguarding
 from application.settings import Settings
+from entrypoints import bootstrap
 
 POLICE = "Metropolitan Police"
 
@@ -57,11 +57,12 @@ PRINCIPALS: dict[str, tuple[str, str, list[str]]] = {
 def api(make_settings: Callable[..., Settings]) -> Iterator[Api]:
     # the in-process projector has its own test (test_api_read_models.py)
     settings = make_settings(api_key_cache_seconds=0, projector_in_process=False)
-    tracker = Safeguarding(settings)
+    tracker = bootstrap.safeguarding(settings)
     keys = {
         who: issue_key(tracker, principal_id=who, role=role, agency=agency, partnerships=parts)[0]
         for who, (role, agency, parts) in PRINCIPALS.items()
     }
-    with TestClient(create_app(settings, tracker=tracker), raise_server_exceptions=False) as client:
+    app = bootstrap.web_app(settings, tracker=tracker)
+    with TestClient(app, raise_server_exceptions=False) as client:
         yield Api(client, tracker, keys)
     tracker.close()

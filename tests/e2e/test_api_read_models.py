@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.routes import read_models as read_models_routes
 from application.keys import issue_key
 from application.service import Safeguarding
 from application.settings import Settings
+from entrypoints import bootstrap
 from projections.store import ReadStore
 from projections.tracker import CaseTracker
 from tests.e2e.walk import V1, body
@@ -29,7 +29,7 @@ def test_a_referral_posted_to_the_api_reaches_the_tracker_read_model(
     key = issue_key(
         tracker, principal_id="mash", role="agency", agency="MASH", partnerships=["LEW"]
     )[0]
-    app = create_app(settings, tracker=tracker)
+    app = bootstrap.web_app(settings, tracker=tracker)
     store = ReadStore(settings)
     with TestClient(app) as client:
         answer = client.post(
@@ -65,7 +65,7 @@ def test_a_read_handed_a_commands_position_sees_that_write(
         ]
         for role, agency in (("agency", "MASH"), ("partnership", ""), ("analyst", ""))
     }
-    with TestClient(create_app(settings, tracker=tracker)) as client:
+    with TestClient(bootstrap.web_app(settings, tracker=tracker)) as client:
         auth = {r: {"Authorization": f"Bearer {k}"} for r, k in keys.items()}
         answer = client.post(
             f"{V1}/cases/serious-incidents",
@@ -108,7 +108,7 @@ def test_a_read_past_what_the_read_models_reached_answers_503_to_retry(
     settings = make_settings(projector_in_process=False)
     tracker = Safeguarding(settings)
     key = issue_key(tracker, principal_id="staff", role="partnership", partnerships=["LEW"])[0]
-    with TestClient(create_app(settings, tracker=tracker)) as client:
+    with TestClient(bootstrap.web_app(settings, tracker=tracker)) as client:
         auth = {"Authorization": f"Bearer {key}"}
         answer = client.post(
             f"{V1}/cases/serious-incidents", json=body("refer_serious_incident"), headers=auth

@@ -37,7 +37,7 @@ def server(store: dict[str, Any]) -> Iterator[str]:
             "-m",
             "uvicorn",
             "--factory",
-            "api.app:create_app",
+            "entrypoints.asgi:create_app",
             "--port",
             str(port),
             "--workers",

@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 import pytest
 
-from application.cli import build_parser
 from application.generate import generate
 from application.integrity import verify_all
 from application.service import Safeguarding
 from application.settings import Settings
+from entrypoints.cli import build_parser
 from tests.conftest import TEST_KEY
 from tests.support.graph import free_port
 from tests.support.processes import eventually, tracker_env, tracker_process
@@ -26,7 +26,7 @@ from tests.support.tamper import delete_event
 
 def tracker_cli(store: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "application.cli", *args],
+        [sys.executable, "-m", "entrypoints.cli", *args],
         env=tracker_env(store),
         capture_output=True,
         text=True,
@@ -164,7 +164,7 @@ def test_help_describes_every_command(path: list[str], description: str) -> None
 
 def config_check(store: dict[str, Any], **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "application.cli", "config", "check"],
+        [sys.executable, "-m", "entrypoints.cli", "config", "check"],
         env=tracker_env(store, **env),
         capture_output=True,
         text=True,

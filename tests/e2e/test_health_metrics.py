@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from api.app import create_app
 from application.keys import issue_key
 from application.service import Safeguarding
 from application.settings import Settings
+from entrypoints import bootstrap
 from projections import read_models
 from projections.engine import Projector
 from projections.store import ReadStore
@@ -29,7 +29,7 @@ def served(settings: Settings) -> Iterator[tuple[TestClient, Safeguarding, dict[
     tracker = Safeguarding(settings)
     key = issue_key(tracker, principal_id="staff", role="partnership", partnerships=["LEW"])[0]
     try:
-        app = create_app(settings, tracker=tracker)
+        app = bootstrap.web_app(settings, tracker=tracker)
         with TestClient(app, raise_server_exceptions=False) as client:
             yield client, tracker, {"Authorization": f"Bearer {key}"}
     finally:

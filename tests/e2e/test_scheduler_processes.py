@@ -24,11 +24,11 @@ from uuid import UUID
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from application.acts import ReferSeriousIncident
 from application.service import Safeguarding
 from application.settings import Settings
 from domain.base import AuditedAggregate
+from entrypoints import bootstrap
 from scheduler.jobs import FAILPOINTS_VARIABLE
 from tests.support.people import CHILD_NAME, MASH, MOTHER_NAME, ctx, referral_details, serious_harm
 from tests.support.processes import eventually, tracker_process
@@ -172,7 +172,7 @@ def test_the_api_process_runs_the_scheduler_on_the_embedded_default(
     """SQLite: the scheduler is a thread of the API process, leads, and keeps its jobs in
     the database; PostgreSQL: `tracker schedule` runs it, not the API."""
     settings = make_settings(scheduler_in_api=None, watch_interval_seconds=3600)
-    app = create_app(settings)
+    app = bootstrap.web_app(settings)
     with TestClient(app):
         service = app.state.scheduler
         if backend == "postgres":

@@ -22,7 +22,6 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.routes.outbox import StatusFilter
 from application.acts import AgreeAction, CommissionReview
 from application.config import Partnerships, load_partnerships
@@ -34,6 +33,7 @@ from application.service import Safeguarding
 from application.settings import Settings
 from application.webhooks import InvalidWebhookUrlError
 from domain.values import Audit, Role, Source
+from entrypoints import bootstrap
 from scheduler.delivery import DeliveryTransports, default_transports, verify_signature
 from tests.conftest import TEST_KEY
 from tests.e2e.conftest import PRINCIPALS
@@ -864,7 +864,7 @@ def api(make_app: MakeApp) -> Iterator[tuple[TestClient, Safeguarding, dict[str,
         who: issue_key(tracker, principal_id=who, role=role, agency=agency, partnerships=parts)[0]
         for who, (role, agency, parts) in PRINCIPALS.items()
     }
-    with TestClient(create_app(tracker.settings, tracker=tracker)) as client:
+    with TestClient(bootstrap.web_app(tracker.settings, tracker=tracker)) as client:
         yield client, tracker, keys
 
 

@@ -10,10 +10,10 @@ from application.acts import ReturnScoping
 from application.outbox import Status
 from application.service import Safeguarding
 from domain.values import Contact
+from entrypoints import bootstrap
 from projections import read_models
 from projections.engine import Projector
 from projections.store import ReadStore
-from scheduler.jobs import SchedulerJobs
 from tests.support.clock import FakeClock
 from tests.support.people import CHILD_NAME, MOTHER_NAME, agency, ctx
 from tests.support.receivers import SmtpReceiver
@@ -45,7 +45,7 @@ def test_the_digest_lists_the_week_the_overdue_and_scoping_by_agency_once_a_work
     projector = Projector(tracker, store, read_models(tracker))
     projector.setup()
     projector.catch_up()
-    jobs = SchedulerJobs(tracker)
+    jobs = bootstrap.scheduler_jobs(tracker)
     try:
         clock.set_day(date(2027, 1, 12), time(7, 0))  # Tuesday
         assert jobs.send_digests() == 2  # LEW and BHR have contacts; BEX and HIL none

@@ -30,6 +30,7 @@ from domain.case import Case
 from domain.clocks import NoticeKind
 from domain.errors import AlreadyRecordedError, InvalidValueError
 from domain.values import Audit, Role, Source
+from entrypoints import bootstrap
 from projections import read_models
 from projections.engine import Projector
 from projections.store import ReadStore
@@ -57,7 +58,7 @@ def project(tracker: Safeguarding, read_store: ReadStore) -> Callable[[], int]:
 
 @pytest.fixture
 def jobs(tracker: Safeguarding) -> Iterator[SchedulerJobs]:
-    j = SchedulerJobs(tracker)
+    j = bootstrap.scheduler_jobs(tracker)
     yield j
     j.close()
 

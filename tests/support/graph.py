@@ -21,12 +21,10 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXTransport
 
-from api.app import create_app
 from application.keys import issue_key
 from application.service import Safeguarding
 from application.settings import Settings
-from projections import read_models
-from projections.engine import Projector
+from entrypoints import bootstrap
 from projections.store import ReadStore
 from tests.e2e.conftest import PRINCIPALS
 
@@ -46,8 +44,8 @@ class Graph:
     store: ReadStore = field(init=False)
 
     def __post_init__(self) -> None:
-        self.store = ReadStore(self.settings)
-        self.projector = Projector(self.tracker, self.store, read_models(self.tracker))
+        self.store = bootstrap.read_store(self.settings)
+        self.projector = bootstrap.projector(self.tracker, self.store)
         self.projector.setup()
 
     def project(self) -> None:
@@ -60,9 +58,9 @@ class Graph:
 
         def run() -> None:
             time.sleep(delay)
-            store = ReadStore(self.settings)
+            store = bootstrap.read_store(self.settings)
             try:
-                Projector(self.tracker, store, read_models(self.tracker)).catch_up()
+                bootstrap.projector(self.tracker, store).catch_up()
             finally:
                 store.close()
 
@@ -123,7 +121,7 @@ def graph_server(settings: Settings, tracker: Safeguarding) -> Iterator[Graph]:
         for who, (role, agency, parts) in PRINCIPALS.items()
     }
     port = free_port()
-    app = create_app(settings, tracker=tracker)
+    app = bootstrap.web_app(settings, tracker=tracker)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )

@@ -26,7 +26,7 @@ def tracker_process(
     """``tracker ARGS`` configured only by ``TRACKER_*`` variables (the test's ``store``
     settings and ``env``), its output in ``log``."""
     return subprocess.Popen(
-        [sys.executable, "-m", "application.cli", *args],
+        [sys.executable, "-m", "entrypoints.cli", *args],
         env=tracker_env(store, **env),
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from application.cli import build_parser
 from application.settings import Settings
+from entrypoints.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = ("TRACKER_ENCRYPTION_KEY", "TRACKER_POSTGRES_PASSWORD")
@@ -172,6 +172,19 @@ def test_the_dockerfile_installs_the_project_and_runs_as_a_user() -> None:
     users = [v for k, v in instructions if k == "USER"]
     assert users
     assert users[-1] not in ("root", "0")
+
+
+def test_the_image_copies_and_installs_every_layer_with_its_subpackages() -> None:
+    """pyproject finds its packages (a plain list left out subpackages such as api.routes:
+    the image could not serve), and the Dockerfile copies in every layer it finds."""
+    found = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    layers = [pattern.removesuffix("*") for pattern in found["packages"]["find"]["include"]]
+    assert {"domain", "application", "projections", "api", "scheduler", "entrypoints"} <= set(
+        layers
+    )
+    copied = {v.split()[0] for k, v in dockerfile() if k == "COPY"}
+    assert set(layers) <= copied
+    assert all((ROOT / layer / "__init__.py").is_file() for layer in layers)
 
 
 @pytest.mark.parametrize(

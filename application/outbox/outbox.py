@@ -1,0 +1,167 @@
+"""The ``Outbox``: collect the log's notices into deliveries, queue digests, send what is
+due through the transports (the package's docstring tells the whole contract)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from datetime import date
+from typing import TYPE_CHECKING
+
+from application.outbox.deliveries import DeliveryTables, PositionMovedError
+from application.outbox.messages import (
+    MAX_ERROR_LENGTH,
+    Channel,
+    Delivery,
+    DeliveryError,
+    DeliveryReport,
+    Kind,
+    OutgoingEmail,
+    OutgoingWebhook,
+    Row,
+    Status,
+    Transports,
+)
+from application.outbox.recipients import TOPICS, Recipients
+from application.webhooks import Subscription, WebhookSubscriptions
+
+if TYPE_CHECKING:
+    from application.service import Safeguarding
+
+log = logging.getLogger("tracker.outbox")
+
+
+class Outbox(DeliveryTables):
+    """Collect notices from the log into deliveries, send them, show their state."""
+
+    def __init__(self, tracker: Safeguarding, *, lease_seconds: float | None = None) -> None:
+        super().__init__(tracker, lease_seconds=lease_seconds)
+        self.webhooks = WebhookSubscriptions(tracker)
+        self.recipients = Recipients(tracker, self.webhooks)
+
+    def create_tables(self) -> None:
+        super().create_tables()
+        self.webhooks.setup()
+
+    # ------------------------------------------------------------------ collecting
+
+    def collect(self, *, limit: int = 500) -> int:
+        """Turn the next notices of the log (up to ``limit``) into deliveries; returns how
+        many notices were consumed (0: nothing new). Call again while it returns ``limit``."""
+        self.setup()
+        recorder = self.tracker.recorder
+        limit = max(1, limit)
+        while True:
+            start = self.position()
+            end = recorder.max_notification_id() or 0
+            if end <= start:
+                return 0
+            batch = recorder.select_notifications(
+                start=start + 1, limit=limit, stop=end, topics=TOPICS
+            )
+            reached = batch[-1].id if len(batch) == limit else end
+            rows = [row for n in batch for row in self.recipients.rows_for(n)]
+            try:
+                self._record(start, reached, rows)
+            except PositionMovedError:
+                continue  # another collector took these; read on from where it stopped
+            return len(batch)
+
+    # ------------------------------------------------------------------ digests
+
+    def enqueue_digest(self, *, partnership: str, day: date, subject: str, body: str) -> int:
+        """One e-mail of ``subject``/``body`` to each of the partnership's contacts, once
+        per partnership and day; returns the rows added (0 when they were already there).
+        The caller writes the body and keeps personal data out of it."""
+        self.setup()
+        p = self.tracker.partnerships.get(partnership)
+        payload = json.dumps({"subject": subject, "text": body}, sort_keys=True)
+        rows = [
+            Row(
+                source=f"digest:{partnership}:{day.isoformat()}",
+                channel=Channel.EMAIL,
+                address=address.casefold(),
+                recipient=address,
+                partnership=partnership,
+                kind=Kind.DIGEST,
+                reference="",
+                stream_id="",
+                version=0,
+                position=0,
+                subscription_id=None,
+                payload=payload,
+            )
+            for address in dict.fromkeys(p.contacts)
+        ]
+        if not rows:
+            log.warning("partnership %s has no contacts: no digest for %s", partnership, day)
+            return 0
+        now = self.at(self.tracker.clock())
+        with self.cursor(commit=True) as c:
+            return sum(self._insert(c, row, now) for row in rows)
+
+    # ------------------------------------------------------------------ sending
+
+    def deliver_due(self, transports: Transports, *, limit: int = 100) -> DeliveryReport:
+        """Send up to ``limit`` deliveries whose next attempt has come, oldest first."""
+        self.setup()
+        token = secrets.token_hex(8)
+        sent = failed = 0
+        for _ in range(limit):
+            delivery = self._claim(token)
+            if delivery is None:
+                break
+            try:
+                done = self._send(delivery, transports)
+            except Exception as e:
+                failed += 1
+                error = _error_text(e)
+                retry_at = self._failed(delivery, token, error)
+                if isinstance(e, DeliveryError) and e.receiver_down:
+                    self._defer_same_receiver(delivery, retry_at, error)
+                elif not isinstance(e, DeliveryError):
+                    log.exception("delivery %s failed unexpectedly", delivery.message_id)
+                continue
+            if done:
+                sent += 1
+                self._mark(delivery, Status.SENT)
+        return DeliveryReport(sent=sent, failed=failed, waiting=self.backlog()[Status.PENDING])
+
+    def _send(self, d: Delivery, transports: Transports) -> bool:
+        """Send ``d``; False when there is nothing to send it to any more (cancelled)."""
+        now = self.tracker.clock()
+        payload = json.loads(d.payload)
+        if d.channel == Channel.EMAIL:
+            transports.send_email(
+                OutgoingEmail(
+                    message_id=d.message_id,
+                    to=d.recipient,
+                    subject=str(payload["subject"]),
+                    text=str(payload["text"]),
+                    at=now,
+                )
+            )
+            return True
+        assert d.channel == Channel.WEBHOOK
+        assert d.subscription_id is not None
+        subscription: Subscription | None = self.webhooks.get(d.subscription_id)
+        if subscription is None or not subscription.active:
+            self._mark(d, Status.CANCELLED, "the webhook subscription was revoked")
+            return False
+        try:
+            secret = self.webhooks.signing_secret(d.subscription_id)
+        except LookupError as e:
+            raise DeliveryError(str(e)) from None
+        body = json.dumps({"id": d.message_id, **payload}, sort_keys=True).encode()
+        transports.send_webhook(
+            OutgoingWebhook(
+                message_id=d.message_id, url=subscription.url, secret=secret, body=body, at=now
+            )
+        )
+        return True
+
+
+def _error_text(e: Exception) -> str:
+    text = str(e) if isinstance(e, DeliveryError) else f"unexpected {type(e).__name__}"
+    return (text or type(e).__name__)[:MAX_ERROR_LENGTH]

@@ -1,0 +1,207 @@
+"""``tracker config check``: load the settings and the partnerships file, try the
+database, and name every problem at once (secrets hidden)."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import os
+import sqlite3
+from enum import Enum
+from pathlib import Path
+from typing import Any, Self
+
+from pydantic import SecretStr, ValidationError, model_validator
+
+from application.config import ConfigurationError, load_partnerships
+from application.settings import Database, Environment, Settings
+
+
+class _UncheckedSettings(Settings):
+    """The settings as read, without the production refusal, so that ``config check`` can
+    name every problem at once instead of the first."""
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Self:
+        return self
+
+
+def _settings_problems(s: Settings) -> list[str]:
+    """What :meth:`Settings._refuse_unsafe_production` refuses: every item, not the first."""
+    problems = []
+    key = s.encryption_key.get_secret_value()
+    if key:
+        try:
+            if len(base64.b64decode(key, validate=True)) not in (16, 24, 32):
+                problems.append("TRACKER_ENCRYPTION_KEY must decode to 16, 24 or 32 bytes")
+        except (binascii.Error, ValueError):
+            problems.append(
+                "TRACKER_ENCRYPTION_KEY is not valid base64 (make one with `tracker keygen`)"
+            )
+    if s.env is Environment.PRODUCTION:
+        if not key:
+            problems.append(
+                "production requires TRACKER_ENCRYPTION_KEY (make one with `tracker keygen`)"
+            )
+        if s.database is not Database.POSTGRES:
+            problems.append("production runs on PostgreSQL (TRACKER_DATABASE=postgres)")
+        if not s.postgres_password.get_secret_value():
+            problems.append("production requires TRACKER_POSTGRES_PASSWORD")
+    return problems
+
+
+def _validation_messages(error: ValidationError) -> list[str]:
+    messages = []
+    for e in error.errors():
+        message = str(e["msg"]).removeprefix("Value error, ")
+        if e["loc"]:
+            field = "TRACKER_" + "_".join(str(part) for part in e["loc"]).upper()
+            given = e.get("input")
+            shown = f" (got {given!r})" if isinstance(given, str | int | float) else ""
+            secret = field in {f"TRACKER_{n.upper()}" for n in _secret_fields()}
+            message = f"{field}: {message}{'' if secret else shown}"
+        messages.append(message)
+    return messages
+
+
+def _secret_fields() -> set[str]:
+    return {n for n, f in Settings.model_fields.items() if f.annotation is SecretStr}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, SecretStr):
+        return "(set, hidden)" if value.get_secret_value() else "(not set)"
+    if value is None:
+        return "(auto)"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _check_database(s: Settings) -> tuple[bool, str]:
+    """Connect to the configured store (read only: nothing is created)."""
+    if s.database is Database.SQLITE:
+        path = s.sqlite_path
+        if path.exists():
+            try:
+                lite = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+                try:
+                    tables = lite.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                finally:
+                    lite.close()
+            except sqlite3.Error as e:
+                return False, f"SQLite file {path} cannot be read: {e}"
+            return True, f"SQLite file {path} opened ({tables} tables and indexes)"
+        folder = path.absolute().parent
+        while not folder.exists():
+            folder = folder.parent
+        if not os.access(folder, os.W_OK):
+            return False, f"SQLite file {path} does not exist and {folder} is not writable"
+        return True, f"SQLite file {path} does not exist yet (it is created on first use)"
+    import psycopg
+
+    where = f"{s.postgres_user}@{s.postgres_host}:{s.postgres_port}/{s.postgres_dbname}"
+    try:
+        with psycopg.connect(
+            host=s.postgres_host,
+            port=s.postgres_port,
+            user=s.postgres_user,
+            password=s.postgres_password.get_secret_value() or None,
+            dbname=s.postgres_dbname,
+            connect_timeout=5,
+            application_name="tracker config check",
+        ) as conn:
+            version = conn.execute("SHOW server_version").fetchone()
+            schema = s.postgres_schema or "public"
+            found = conn.execute(
+                "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)
+            ).fetchone()
+    except psycopg.Error as e:
+        reason = " ".join(line.strip() for line in str(e).splitlines()) or type(e).__name__
+        return False, f"cannot connect to PostgreSQL {where}: {reason}"
+    if not found:
+        return False, f"PostgreSQL {where} has no schema {schema!r} (CREATE SCHEMA it first)"
+    server = version[0] if version else "?"
+    return True, f"connected to PostgreSQL {server} at {where}, schema {schema}"
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    """Load the settings and the partnerships, try the database; name every problem."""
+    problems: list[str] = []
+    notes: list[str] = []
+    overrides: dict[str, Any] = {}
+    if args.sqlite:
+        overrides = {"database": Database.SQLITE, "sqlite_path": Path(args.sqlite)}
+    env_file = Path(".env")
+    if env_file.is_file():
+        notes.append(f"read {env_file.absolute()} (the environment overrides it)")
+    settings: Settings | None = None
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as e:
+        try:  # read as given, to name every problem (and print what was read)
+            settings = _UncheckedSettings(**overrides)
+        except ValidationError:
+            problems.extend(_validation_messages(e))
+            settings = None
+        else:  # only the production refusal failed: name each of its problems
+            problems.extend(_settings_problems(settings) or _validation_messages(e))
+
+    if settings is not None:
+        print("effective configuration (secrets hidden):")
+        for name in Settings.model_fields:
+            value = getattr(settings, name)
+            print(f"  TRACKER_{name.upper()}={_shown(value)}")
+        print(
+            f"  (the API runs the projector: {_shown(settings.runs_projector_in_process)}; "
+            f"the scheduler: {_shown(settings.runs_scheduler_in_api)})"
+        )
+        print()
+        try:
+            partnerships = load_partnerships(settings.partnerships_file)
+        except ConfigurationError as e:
+            path, message = str(settings.partnerships_file), str(e)
+            if not message.startswith("partnerships file"):
+                message = f"partnerships file {path}: {message.removeprefix(path + ': ')}"
+            problems.append(message)
+        except OSError as e:
+            problems.append(
+                f"partnerships file {settings.partnerships_file} cannot be read: {e.strerror or e}"
+            )
+        else:
+            codes = [p.code for p in partnerships]
+            print(
+                f"ok     partnerships: {len(codes)} ({', '.join(codes)}) "
+                f"from {settings.partnerships_file}"
+            )
+            for p in partnerships:
+                if not p.contacts:
+                    notes.append(
+                        f"partnership {p.code} has no contacts: its reminders, breaches and "
+                        "digest are recorded but e-mailed to nobody"
+                    )
+                invented = [a for a in p.contacts if a.endswith(".example.org")]
+                if invented and settings.env is Environment.PRODUCTION:
+                    notes.append(
+                        f"partnership {p.code} contacts are invented example.org addresses: "
+                        f"{', '.join(invented)}"
+                    )
+        if not settings.smtp_host:
+            notes.append("TRACKER_SMTP_HOST is not set: e-mail waits in the outbox")
+        ok, message = _check_database(settings)
+        if ok:
+            print(f"ok     database: {message}")
+        else:
+            problems.append(f"database: {message}")
+    for note in notes:
+        print(f"note   {note}")
+    for problem in problems:
+        print(f"FAIL   {problem}")
+    if problems:
+        print(f"config check: {len(problems)} problem{'s' * (len(problems) > 1)}")
+        return 1
+    print("config check: fine")
+    return 0
