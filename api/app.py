@@ -27,6 +27,7 @@ from api.deps import BadHeaderError, KeyCache
 from api.graph.router import graphql_router
 from api.metrics import Metrics, Observe
 from api.metrics import router as metrics_router
+from api.readers import Readers
 from api.routes import commands, read_models, reads
 from api.routes import outbox as outbox_routes
 from application import logs
@@ -172,12 +173,14 @@ def create_app(
     *,
     access_log: AccessLog,
     outbox: Outbox,
+    readers: Readers,
     projector: Background | None = None,
     scheduler: Background | None = None,
     close: Callable[[], None] | None = None,
 ) -> FastAPI:
     """The web app on the parts it is given (``entrypoints.bootstrap.web_app`` makes them):
-    the write side, the access log, the outbox, and the threads to run beside the API
+    the write side, the access log, the outbox, the readers of the read models (one per
+    server thread), and the threads to run beside the API
     (``app.state.projector``, ``app.state.scheduler``), started and stopped with it;
     ``close`` runs last at shutdown (closing what the composer made for the app)."""
 
@@ -212,6 +215,7 @@ def create_app(
     app.state.projector = projector
     app.state.scheduler = scheduler
     app.state.outbox = outbox
+    app.state.readers = readers
     app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
     problems.install(app)
     app.add_exception_handler(BadHeaderError, _bad_header)

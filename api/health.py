@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api import problems
-from api.routes.read_models import projector_for
+from api.readers import Readers
 from application.service import Safeguarding
 
 log = logging.getLogger("tracker.api.health")
@@ -28,7 +28,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def readiness(tracker: Safeguarding) -> tuple[bool, dict[str, Any]]:
+def readiness(tracker: Safeguarding, readers: Readers) -> tuple[bool, dict[str, Any]]:
     """Whether this process can serve, and what it found.
 
     Ready when the event store answers (the log's last position is read) and every read
@@ -44,7 +44,7 @@ def readiness(tracker: Safeguarding) -> tuple[bool, dict[str, Any]]:
         return False, {"problems": ["the event store database did not answer"]}
     models: dict[str, dict[str, int]] = {}
     try:
-        positions = projector_for(tracker).positions()
+        positions = readers.get().positions()
     except Exception as e:
         log.warning("readiness: the read models could not be read (%s)", type(e).__name__)
         return False, {"log_end": end, "problems": ["the read models could not be read"]}
@@ -66,7 +66,7 @@ def readiness(tracker: Safeguarding) -> tuple[bool, dict[str, Any]]:
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
     """200 when ready; else 503 ``not_ready`` (problem+json) listing what is wrong."""
-    ready, found = readiness(request.app.state.tracker)
+    ready, found = readiness(request.app.state.tracker, request.app.state.readers)
     if ready:
         return JSONResponse({"status": "ready", **found})
     return problems.problem(

@@ -71,8 +71,6 @@ class _StateCollector(Collector):
         self.app = app
 
     def collect(self) -> Iterator[Metric]:
-        from api.routes.read_models import projector_for
-
         tracker: Safeguarding = self.app.state.tracker
         up = GaugeMetricFamily(
             "tracker_event_store_up", "1 when this scrape could read the event store"
@@ -93,7 +91,7 @@ class _StateCollector(Collector):
             value=end,
         )
         try:
-            positions = projector_for(tracker).positions()
+            positions = self.app.state.readers.get().positions()
         except Exception as e:
             log.warning("metrics: the read models could not be read (%s)", type(e).__name__)
         else:

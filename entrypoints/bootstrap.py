@@ -126,6 +126,7 @@ def web_app(
     # costs more than a second to load, which only the processes that serve should pay
     # (``tracker keys list`` or ``tracker verify`` start without it).
     from api.app import create_app
+    from api.readers import Readers
 
     settings = settings or (tracker.settings if tracker is not None else Settings())
     made = tracker is None
@@ -137,6 +138,7 @@ def web_app(
         app,
         access_log=AccessLog(app.datastore),
         outbox=Outbox(app),
+        readers=Readers(partial(projector, app)),
         projector=follower,
         scheduler=service,
         close=app.close if made else None,

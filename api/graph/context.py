@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 from strawberry.fastapi import BaseContext
 
-from api.routes.read_models import READ_WAIT_SECONDS, READERS, projector_for
+from api.readers import Readers
+from api.routes.read_models import READ_WAIT_SECONDS, READERS
 from application.access import AccessLog, entry
 from application.context import Principal
 from application.errors import NotPermittedError, ReadModelBehindError
@@ -56,6 +57,7 @@ class GraphContext(BaseContext):
     tracker: Safeguarding
     principal: Principal | None
     request_id: str
+    readers: Readers
     after_position: int | None = None  # the X-After-Position header
     access_log: AccessLog | None = None
     _stack: ExitStack = field(default_factory=ExitStack)
@@ -97,7 +99,7 @@ class GraphContext(BaseContext):
     @property
     def projector(self) -> Projector:
         if self._projector is None:
-            self._projector = projector_for(self.tracker)
+            self._projector = self.readers.get()
         return self._projector
 
     def cursor(self, after: int | None = None) -> CountingCursor:

@@ -30,6 +30,7 @@ async def _context(
         tracker=tracker,
         principal=principal,
         request_id=str(getattr(request.state, "request_id", "")),
+        readers=request.app.state.readers,
         after_position=after,
         access_log=request.app.state.access_log,
     )

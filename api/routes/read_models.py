@@ -6,38 +6,24 @@ it, so a client sees its own write; if they have not, it answers 503 ``read_mode
 with ``Retry-After``.
 """
 
-import threading
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 
 from api.deps import AppDep, CurrentPrincipal
+from api.readers import Readers, ReadersDep
 from api.routes.commands import ERRORS
 from application.context import Principal
 from application.errors import NotPermittedError, ReadModelBehindError
-from application.service import Safeguarding
 from domain.values import Role
-from projections import read_models
 from projections.deadlines import Deadline, Deadlines
 from projections.engine import Projector
-from projections.store import ReadStore
 from projections.tracker import CaseTracker, TrackerRow
 
 READ_WAIT_SECONDS = 5.0
 READERS = frozenset({Role.PARTNERSHIP, Role.PARTNER, Role.SCRUTINEER, Role.ANALYST})
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["read models"])
-_local = threading.local()
-
-
-def projector_for(tracker: Safeguarding) -> Projector:
-    """This thread's reader of the read models (a connection per server thread)."""
-    projector: Projector | None = getattr(_local, "projector", None)
-    if projector is None or projector.tracker is not tracker:
-        store = ReadStore(tracker.settings)
-        projector = Projector(tracker, store, read_models(tracker))
-        _local.projector = projector
-    return projector
 
 
 def _partnership(principal: Principal, partnership: str | None) -> str:
@@ -50,11 +36,11 @@ def _partnership(principal: Principal, partnership: str | None) -> str:
 
 
 def _reader(
-    principal: Principal, app: Safeguarding, partnership: str | None, after: int | None
+    principal: Principal, readers: Readers, partnership: str | None, after: int | None
 ) -> tuple[str, Projector]:
     """The partnership read and a projector whose models have reached ``after``."""
     chosen = _partnership(principal, partnership)
-    projector = projector_for(app)
+    projector = readers.get()
     if not projector.wait(after or 0, READ_WAIT_SECONDS):
         raise ReadModelBehindError(
             f"the read models have not reached position {after or 0} yet "
@@ -71,11 +57,12 @@ AfterHeader = Annotated[int | None, Header(alias="X-After-Position", ge=0)]
 def tracker(
     principal: CurrentPrincipal,
     app: AppDep,
+    readers: ReadersDep,
     partnership: str | None = None,
     after: After = None,
     after_header: AfterHeader = None,
 ) -> list[TrackerRow]:
-    chosen, projector = _reader(principal, app, partnership, after or after_header)
+    chosen, projector = _reader(principal, readers, partnership, after or after_header)
     model = next(m for m in projector.models if isinstance(m, CaseTracker))
     with projector.store.transaction() as c:
         return model.query(c, app.today(), partnership=chosen)
@@ -85,12 +72,13 @@ def tracker(
 def deadlines(
     principal: CurrentPrincipal,
     app: AppDep,
+    readers: ReadersDep,
     partnership: str | None = None,
     status: str | None = None,
     after: After = None,
     after_header: AfterHeader = None,
 ) -> list[Deadline]:
-    chosen, projector = _reader(principal, app, partnership, after or after_header)
+    chosen, projector = _reader(principal, readers, partnership, after or after_header)
     model = next(m for m in projector.models if isinstance(m, Deadlines))
     with projector.store.transaction() as c:
         rows = model.query(c, app.today(), app.calendar, partnership=chosen)
@@ -98,9 +86,11 @@ def deadlines(
 
 
 @router.get("/read-models", summary="Each read model's position in the log and its lag")
-def positions(principal: CurrentPrincipal, app: AppDep) -> dict[str, dict[str, int]]:
+def positions(
+    principal: CurrentPrincipal, app: AppDep, readers: ReadersDep
+) -> dict[str, dict[str, int]]:
     _partnership(principal, None)
-    projector = projector_for(app)
+    projector = readers.get()
     end = app.recorder.max_notification_id() or 0
     return {
         name: {"position": position, "lag": end - position}
