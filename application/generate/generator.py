@@ -13,6 +13,8 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
+from application.acts import ReferPracticeLearning, ReferSeriousIncident
+from application.acts.referral import CaseReferral
 from application.generate.invented import AGENCIES, WEIGHTS, referral_details
 from application.generate.serious_incident import walk_serious_incident
 from application.generate.story import Story, walk_learning, walk_review
@@ -108,23 +110,15 @@ def generate(
                 kind=rng.choice(("death", "serious_harm", "serious_harm")),
                 occurred_on=received - timedelta(days=rng.randint(0, 10)),
             )
-            case = Case.refer_serious_incident(
-                id=case_id,
-                audit=audit,
-                reference=reference,
+            referral: CaseReferral = ReferSeriousIncident(
                 partnership=code,
                 area=area,
                 received_on=received,
-                aware_on=None,
                 details=details,
                 incident=incident,
             )
-            walk_serious_incident(story, case, code)
         else:
-            case = Case.refer_practice_learning(
-                id=case_id,
-                audit=audit,
-                reference=reference,
+            referral = ReferPracticeLearning(
                 partnership=code,
                 area=area,
                 received_on=received,
@@ -132,6 +126,11 @@ def generate(
                 category=rng.choice(list(LearningCategory)).value,
                 learning="What went well and what nearly went wrong.",
             )
+        case = referral.create(case_id, reference, audit)
+        assert isinstance(case, Case)
+        if serious:
+            walk_serious_incident(story, case, code)
+        else:
             walk_learning(story, case, code, received)
         pending.append(case)
         review = walk_review(story, case, code, partial(_review_reference, app, counters, code))

@@ -4,6 +4,25 @@ approvals and submission, and the Panel's response. Not met: to Learning from Pr
 
 from __future__ import annotations
 
+from application.acts import (
+    AlertPartners,
+    ApproveReport,
+    ConcludeMediation,
+    DecideCriteria,
+    DisputeCriteria,
+    HoldMeeting,
+    NotifyNationalPanel,
+    ReceivePanelResponse,
+    RecommendCriteria,
+    RecordPartnerDecision,
+    ReferToLearningFromPractice,
+    RequestMediation,
+    RequestScoping,
+    ReturnScoping,
+    SecureRecords,
+    StartRapidReview,
+    SubmitRapidReview,
+)
 from application.generate.invented import AGENCIES, PARTNER_NAMES, invented_name
 from application.generate.story import Story, walk_learning
 from domain.case import Case
@@ -17,10 +36,13 @@ def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
     if story.ok(alerted):
         assert alerted is not None
         story.act(
-            case.alert_partners,
-            audit=story.staff(alerted),
-            on=alerted,
-            recipients=["local_authority", "police", "icb", "lfp_chair"],
+            case,
+            story.staff(alerted),
+            AlertPartners(
+                case_id=case.id,
+                on=alerted,
+                recipients=["local_authority", "police", "icb", "lfp_chair"],
+            ),
         )
     met = rng.random() < 0.6
     recommended = story.after(received, 1, 4)
@@ -28,11 +50,11 @@ def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
         return
     outcome = "met" if met else "not_met"
     story.act(
-        case.recommend_criteria,
-        audit=story.staff(recommended),
-        on=recommended,
-        recommendation=outcome,
-        rationale="Per the criteria.",
+        case,
+        story.staff(recommended),
+        RecommendCriteria(
+            case_id=case.id, on=recommended, recommendation=outcome, rationale="Per the criteria."
+        ),
     )
     decided = story.timely(received, t.criteria_decision, late=0.08, missing=0.02)
     if not story.ok(decided):
@@ -42,51 +64,53 @@ def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
     for partner in ("local_authority", "police", "icb"):
         vote = outcome if not (disputed and partner == "police") else ("not_met" if met else "met")
         story.act(
-            case.record_partner_decision,
-            audit=story.audit(decided, Role.PARTNER, partner, partnership, partner),
-            on=decided,
-            partner=partner,
-            decision=vote,
-            rationale="Considered at the partners' meeting.",
+            case,
+            story.audit(decided, Role.PARTNER, partner, partnership, partner),
+            RecordPartnerDecision(
+                case_id=case.id,
+                on=decided,
+                partner=partner,
+                decision=vote,
+                rationale="Considered at the partners' meeting.",
+            ),
         )
     if disputed:
         story.act(
-            case.dispute_criteria,
-            audit=story.staff(decided),
-            on=decided,
-            summary="Partners disagree.",
+            case,
+            story.staff(decided),
+            DisputeCriteria(case_id=case.id, on=decided, summary="Partners disagree."),
         )
         mediated = story.after(decided, 1, 5)
         if not story.ok(mediated):
             return
         scrutineer = story.audit(mediated, Role.SCRUTINEER, "scrutineer", partnership)
         story.act(
-            case.request_mediation,
-            audit=scrutineer,
-            on=mediated,
-            mediator="Independent scrutineer",
-            reason="",
+            case,
+            scrutineer,
+            RequestMediation(
+                case_id=case.id, on=mediated, mediator="Independent scrutineer", reason=""
+            ),
         )
         story.act(
-            case.conclude_mediation,
-            audit=scrutineer,
-            on=mediated,
-            outcome=outcome,
-            summary="Resolved.",
+            case,
+            scrutineer,
+            ConcludeMediation(case_id=case.id, on=mediated, outcome=outcome, summary="Resolved."),
         )
         decided = mediated
     story.act(
-        case.decide_criteria, audit=story.staff(decided), on=decided, outcome=outcome, rationale=""
+        case,
+        story.staff(decided),
+        DecideCriteria(case_id=case.id, on=decided, outcome=outcome, rationale=""),
     )
     if not met:
         lfp = story.after(decided, 0, 2)
         if story.ok(lfp):
             story.act(
-                case.refer_to_learning_from_practice,
-                audit=story.staff(lfp),
-                on=lfp,
-                meeting="next_scheduled",
-                meeting_on=None,
+                case,
+                story.staff(lfp),
+                ReferToLearningFromPractice(
+                    case_id=case.id, on=lfp, meeting="next_scheduled", meeting_on=None
+                ),
             )
             walk_learning(story, case, partnership, lfp)
         return
@@ -95,10 +119,11 @@ def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
         return
     notified = max(notified, decided)
     story.act(
-        case.notify_national_panel,
-        audit=story.staff(notified),
-        on=notified,
-        notified_by="Director of Children's Services",
+        case,
+        story.staff(notified),
+        NotifyNationalPanel(
+            case_id=case.id, on=notified, notified_by="Director of Children's Services"
+        ),
     )
     meeting = story.after(
         notified,
@@ -108,33 +133,41 @@ def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
     started = story.after(notified, 0, 2)
     if not story.ok(started):
         return
-    story.act(case.start_rapid_review, audit=story.staff(started), on=started, meeting_on=meeting)
+    story.act(
+        case,
+        story.staff(started),
+        StartRapidReview(case_id=case.id, on=started, meeting_on=meeting),
+    )
     agencies = rng.sample(AGENCIES, rng.randint(3, 12))
     for name in agencies:
         due = story.cal.add_working_days(started, t.scoping_returned)
         story.act(
-            case.request_scoping,
-            audit=story.staff(started),
-            on=started,
-            agency=name,
-            due_on=due,
-            contact="",
+            case,
+            story.staff(started),
+            RequestScoping(case_id=case.id, on=started, agency=name, due_on=due, contact=""),
         )
     for name in agencies:
         returned = story.timely(started, t.scoping_returned, late=0.1, missing=0.05)
         if story.ok(returned):
             assert returned is not None
             agency_audit = story.audit(returned, Role.AGENCY, name, partnership, name)
-            story.act(case.secure_records, audit=agency_audit, on=returned, agency=name, note="")
             story.act(
-                case.return_scoping,
-                audit=agency_audit,
-                on=returned,
-                agency=name,
-                completed_by=Contact("Safeguarding lead", name),
-                involvement=rng.random() < 0.8,
-                summary="Involved since last year.",
-                analysis="Some good practice.",
+                case,
+                agency_audit,
+                SecureRecords(case_id=case.id, on=returned, agency=name, note=""),
+            )
+            story.act(
+                case,
+                agency_audit,
+                ReturnScoping(
+                    case_id=case.id,
+                    on=returned,
+                    agency=name,
+                    completed_by=Contact("Safeguarding lead", name),
+                    involvement=rng.random() < 0.8,
+                    summary="Involved since last year.",
+                    analysis="Some good practice.",
+                ),
             )
     if not story.ok(meeting):
         return
@@ -144,22 +177,25 @@ def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
         for p in PARTNER_NAMES
     ]
     story.act(
-        case.hold_meeting,
-        audit=story.staff(meeting),
-        on=meeting,
-        format=rng.choice(("face_to_face", "video")),
-        participants=participants,
-        immediate_action_taken=True,
-        immediate_action_details="Siblings safeguarded.",
-        criteria=rng.sample([c.value for c in RapidReviewCriterion], 2),
-        discussion="Facts reviewed.",
-        nature_of_harm="Serious harm.",
-        legal_advice_sought=rng.random() < 0.2,
-        recommendation=recommendation.value,
-        recommendation_other="See the report."
-        if recommendation.value.startswith(("d_", "j_"))
-        else "",
-        rationale="As discussed.",
+        case,
+        story.staff(meeting),
+        HoldMeeting(
+            case_id=case.id,
+            on=meeting,
+            format=rng.choice(("face_to_face", "video")),
+            participants=participants,
+            immediate_action_taken=True,
+            immediate_action_details="Siblings safeguarded.",
+            criteria=rng.sample([c.value for c in RapidReviewCriterion], 2),
+            discussion="Facts reviewed.",
+            nature_of_harm="Serious harm.",
+            legal_advice_sought=rng.random() < 0.2,
+            recommendation=recommendation.value,
+            recommendation_other="See the report."
+            if recommendation.value.startswith(("d_", "j_"))
+            else "",
+            rationale="As discussed.",
+        ),
     )
     last = meeting
     for partner in PARTNER_NAMES:
@@ -167,11 +203,11 @@ def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
         if story.ok(approved):
             assert approved is not None
             story.act(
-                case.approve_report,
-                audit=story.audit(approved, Role.PARTNER, partner, partnership, partner),
-                on=approved,
-                partner=partner,
-                approver=f"Lead {partner}",
+                case,
+                story.audit(approved, Role.PARTNER, partner, partnership, partner),
+                ApproveReport(
+                    case_id=case.id, on=approved, partner=partner, approver=f"Lead {partner}"
+                ),
             )
             last = max(last, approved)
     submitted = max(
@@ -181,13 +217,13 @@ def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
     )
     if not story.ok(submitted) or not case.approvals_complete:
         return
-    story.act(case.submit_rapid_review, audit=story.staff(submitted), on=submitted)
+    story.act(case, story.staff(submitted), SubmitRapidReview(case_id=case.id, on=submitted))
     responded = story.after(submitted, 8, 17)
     if story.ok(responded):
         story.act(
-            case.receive_panel_response,
-            audit=story.staff(responded),
-            on=responded,
-            concurs=rng.random() < 0.9,
-            view="Noted.",
+            case,
+            story.staff(responded),
+            ReceivePanelResponse(
+                case_id=case.id, on=responded, concurs=rng.random() < 0.9, view="Noted."
+            ),
         )

@@ -6,11 +6,24 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from uuid import UUID, uuid4
 
+from application.acts import (
+    AgreeAction,
+    AgreeTermsOfReference,
+    AppointReviewer,
+    CloseCase,
+    CommissionReview,
+    CompleteAction,
+    ConsiderLearningReferral,
+    InformReferrer,
+    PublishReview,
+    ReceiveFinalReport,
+    SubjectAct,
+)
 from application.generate.invented import AGENCIES
 from application.service import Safeguarding
+from domain.base import AuditedAggregate
 from domain.case import Case
 from domain.errors import DomainError
 from domain.review import Review
@@ -62,10 +75,12 @@ class Story:
     def ok(self, d: date | None) -> bool:
         return d is not None and d <= self.today
 
-    def act(self, command: Callable[..., object], **kwargs: Any) -> bool:
-        """Run one command method; a refusal by a guard is counted, not raised."""
+    def act(self, subject: AuditedAggregate, audit: Audit, act: SubjectAct) -> bool:
+        """Perform ``act`` on ``subject`` as its declaration says (the events are saved
+        with the batch); a refusal by a guard is counted, not raised. (The audit comes
+        before the act so that, for a seed, the random draws keep their order.)"""
         try:
-            command(**kwargs)
+            act.perform(subject, audit, self.app)
         except DomainError:
             self.refused += 1
             return False
@@ -81,23 +96,25 @@ def walk_learning(story: Story, case: Case, partnership: str, since: date) -> No
     staff = story.audit(considered, Role.PARTNERSHIP, "lfp-chair", partnership)
     outcome = story.rng.choice(list(LearningOutcome)).value
     story.act(
-        case.consider_learning_referral, audit=staff, on=considered, outcome=outcome, notes=""
+        case,
+        staff,
+        ConsiderLearningReferral(case_id=case.id, on=considered, outcome=outcome, notes=""),
     )
     informed = story.after(considered, 0, 3)
     if story.ok(informed):
         story.act(
-            case.inform_referrer,
-            audit=story.audit(informed, Role.PARTNERSHIP, "lfp-chair", partnership),
-            on=informed,
-            note="E-mailed",
+            case,
+            story.audit(informed, Role.PARTNERSHIP, "lfp-chair", partnership),
+            InformReferrer(case_id=case.id, on=informed, note="E-mailed"),
         )
         closed = story.after(informed, 0, 10)
         if story.rng.random() < 0.5 and story.ok(closed):
             story.act(
-                case.close_case,
-                audit=story.staff(closed),
-                on=closed,
-                reason="Learning captured; referrer informed.",
+                case,
+                story.staff(closed),
+                CloseCase(
+                    case_id=case.id, on=closed, reason="Learning captured; referrer informed."
+                ),
             )
 
 
@@ -112,60 +129,63 @@ def walk_review(
     if not story.ok(on):
         return None
     review_id = uuid4()
-    review = Review.commission_review(
-        id=review_id,
-        audit=story.staff(on),
-        reference=allocate(review_id, on.year),
+    audit = story.staff(on)
+    commission = CommissionReview(
         partnership=partnership,
         review_type=rng.choice(("local_cspr", "learning_review", "multi_agency_audit")),
-        case_ids=[case.id],
-        theme="",
         on=on,
+        case_ids=[case.id],
     )
+    review = commission.create(review_id, allocate(review_id, on.year), audit)
+    assert isinstance(review, Review)
     tor = story.after(on, 5, 15)
     if not story.ok(tor):
         return review
     story.act(
-        review.agree_terms_of_reference, audit=story.staff(tor), on=tor, summary="Scope agreed."
+        review,
+        story.staff(tor),
+        AgreeTermsOfReference(review_id=review.id, on=tor, summary="Scope agreed."),
     )
     story.act(
-        review.appoint_reviewer,
-        audit=story.staff(tor),
-        on=tor,
-        name="Independent reviewer",
-        role="independent_reviewer",
+        review,
+        story.staff(tor),
+        AppointReviewer(
+            review_id=review.id, on=tor, name="Independent reviewer", role="independent_reviewer"
+        ),
     )
     report = story.after(on, 60, 140)
     if not story.ok(report):
         return review
-    story.act(review.receive_final_report, audit=story.staff(report), on=report)
+    story.act(review, story.staff(report), ReceiveFinalReport(review_id=review.id, on=report))
     for _ in range(rng.randint(2, 5)):
         due = report + timedelta(days=rng.randint(30, 120))
         story.act(
-            review.agree_action,
-            audit=story.staff(report),
-            on=report,
-            description="Improve practice",
-            owner_agency=rng.choice(AGENCIES),
-            due_on=due,
+            review,
+            story.staff(report),
+            AgreeAction(
+                review_id=review.id,
+                on=report,
+                description="Improve practice",
+                owner_agency=rng.choice(AGENCIES),
+                due_on=due,
+            ),
         )
     published = story.after(report, 5, 25)
     if story.ok(published):
         story.act(
-            review.publish_review,
-            audit=story.staff(published),
-            on=published,
-            link="https://example.org/reviews",
+            review,
+            story.staff(published),
+            PublishReview(review_id=review.id, on=published, link="https://example.org/reviews"),
         )
     for action in list(review.actions.values()):
         done = action.due_on + timedelta(days=rng.randint(-40, 20))
         done = max(done, action.agreed_on)
         if story.ok(done) and rng.random() < 0.9:
             story.act(
-                review.complete_action,
-                audit=story.staff(done),
-                on=done,
-                action_id=action.action_id,
-                evidence="Done",
+                review,
+                story.staff(done),
+                CompleteAction(
+                    review_id=review.id, on=done, action_id=action.action_id, evidence="Done"
+                ),
             )
     return review
