@@ -34,7 +34,12 @@ if TYPE_CHECKING:
     from application.config import Partnerships
     from application.context import Principal
 
+# Who may perform an act (DESIGN §5): partnership staff may perform every act; others
+# join them for the acts that are theirs.
 STAFF = frozenset({Role.PARTNERSHIP})
+AGENCIES = frozenset({Role.AGENCY, Role.PARTNERSHIP})  # referrals; scoping for their own agency
+PARTNERS = frozenset({Role.PARTNER, Role.PARTNERSHIP})  # their own decision and approval
+MEDIATORS = frozenset({Role.SCRUTINEER, Role.PARTNERSHIP})  # the scrutineer mediates
 
 _WORD = re.compile(r"(?<!^)(?=[A-Z])")
 

@@ -8,18 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from application.acts.base import CaseAct, body
+from application.acts.base import MEDIATORS, PARTNERS, CaseAct, body
 from domain.values import (
     AlertRecipient,
     CriteriaOutcome,
     LfpMeeting,
     OneOf,
-    Role,
     SafeguardingPartner,
 )
-
-PARTNERS = frozenset({Role.PARTNER, Role.PARTNERSHIP})
-MEDIATORS = frozenset({Role.SCRUTINEER, Role.PARTNERSHIP})
 
 
 @dataclass(frozen=True, kw_only=True)

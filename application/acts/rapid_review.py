@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from application.acts.base import CaseAct, Env, body
+from application.acts.base import AGENCIES, PARTNERS, CaseAct, Env, body
 from domain.values import (
     Audit,
     Contact,
@@ -17,12 +17,8 @@ from domain.values import (
     Participant,
     RapidReviewCriterion,
     Recommendation,
-    Role,
     SafeguardingPartner,
 )
-
-AGENCIES = frozenset({Role.AGENCY, Role.PARTNERSHIP})
-PARTNERS = frozenset({Role.PARTNER, Role.PARTNERSHIP})
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from application.acts.base import Creation, Env, body
+from application.acts.base import AGENCIES, Creation, Env, body
 from application.context import Principal
 from domain.case import Case
-from domain.values import Incident, LearningCategory, OneOf, ReferralDetails, Role
-
-REFERRERS = frozenset({Role.AGENCY, Role.PARTNERSHIP})
+from domain.values import Incident, LearningCategory, OneOf, ReferralDetails
 
 CHILD = {
     "name": "Tamsin Orrowby",
@@ -63,7 +61,7 @@ class CaseReferral(Creation):
 
     aggregate = Case
     collection = "cases"
-    roles = REFERRERS
+    roles = AGENCIES
     area: str
     received_on: date
 
