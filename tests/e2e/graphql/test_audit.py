@@ -30,7 +30,7 @@ from tests.support.graph import Graph, graph_server
 from tests.support.people import CHILD_NAME, MOTHER_NAME
 from tests.support.scenario import refer, walk_to_panel_response
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 # Strings that identify the invented child and family: none may reach an analyst.
 PERSONAL = (
