@@ -70,8 +70,9 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
 @pytest.fixture
 def make_settings(store: dict[str, Any]) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
-        # The scheduler is tested on its own (tests/*/test_scheduler*.py): elsewhere no
-        # scheduler thread appends reminders behind a test's back.
+        # The scheduler is tested on its own (tests/integration/scheduler/ and
+        # tests/e2e/entrypoints/test_scheduler_processes.py): elsewhere no scheduler thread
+        # appends reminders behind a test's back.
         values = {"env": "test", "compress": True, "scheduler_in_api": False, **store, **overrides}
         return Settings(_env_file=None, **values)
 

@@ -4,7 +4,7 @@
 decision, rapid review, learning, closure, corrections); each stage module keeps its acts'
 command methods beside their events. For the type checker the stages are aggregates; at
 run time they are plain mixins and ``Case`` alone is the aggregate, so every event's topic
-stays ``domain.case:Case.<Event>`` (pinned by tests/unit/test_event_topics.py).
+stays ``domain.case:Case.<Event>`` (pinned by tests/unit/domain/test_event_topics.py).
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ PRINCIPALS: dict[str, tuple[str, str, list[str]]] = {
 
 @pytest.fixture
 def api(make_settings: Callable[..., Settings]) -> Iterator[Api]:
-    # the in-process projector has its own test (test_api_read_models.py)
+    # the in-process projector has its own test (api/test_read_models.py)
     settings = make_settings(api_key_cache_seconds=0, projector_in_process=False)
     tracker = bootstrap.safeguarding(settings)
     keys = {

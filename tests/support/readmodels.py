@@ -1,10 +1,14 @@
-"""Reading read-model tables back whole, to compare a live model with a rebuilt one."""
+"""Read models in tests: a projector set up over given models, and their tables read back
+whole, to compare a live model with a rebuilt one."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from projections.store import Cursor
+from application.service import Safeguarding
+from projections.engine import Projector
+from projections.store import Cursor, ReadStore
+from projections.timeline import Timeline
 
 TABLES = ("timeline", "tracker", "tracker_reviews", "deadlines", "reviews", "actions")
 
@@ -12,3 +16,9 @@ TABLES = ("timeline", "tracker", "tracker_reviews", "deadlines", "reviews", "act
 def table_rows(c: Cursor, table: str) -> list[tuple[Any, ...]]:
     c.execute(f"SELECT * FROM {table}")
     return sorted((tuple(r) for r in c.fetchall()), key=repr)
+
+
+def projector(tracker: Safeguarding, store: ReadStore, *models: Any) -> Projector:
+    p = Projector(tracker, store, list(models) or [Timeline()])
+    p.setup()
+    return p

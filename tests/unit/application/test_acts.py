@@ -32,7 +32,7 @@ from application.policy import authorise
 from domain.values import Contact, Participant
 from tests.support.people import LA, MASH, STAFF, agency
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PRODUCT = ("domain", "application", "projections", "api", "scheduler", "entrypoints")
 
 

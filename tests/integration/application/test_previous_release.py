@@ -32,7 +32,7 @@ from projections.store import ReadStore
 from tests.conftest import TEST_KEY
 from tests.support.clock import FakeClock
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "previous_release"
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "previous_release"
 MANIFEST: dict[str, Any] = json.loads((FIXTURE / "manifest.json").read_text())
 
 

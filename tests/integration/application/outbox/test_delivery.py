@@ -1,0 +1,230 @@
+"""Each reminder and breach reaches its people and systems exactly once, with nothing
+personal in it, however many processes collect and deliver it at the same time."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from uuid import UUID
+
+from application.acts import AgreeAction, CommissionReview
+from application.outbox import Outbox
+from application.service import Safeguarding
+from scheduler.delivery import default_transports, verify_signature
+from tests.integration.application.outbox.helpers import (
+    BOARD,
+    MET,
+    POLICE_AGENCY,
+    POLICE_LEAD,
+    SLAM,
+    MakeApp,
+    breach,
+    by_channel,
+    drain,
+    partners_alerted_reminder,
+    remind,
+    signed_by,
+)
+from tests.support.clock import FakeClock
+from tests.support.people import CHILD_NAME, HIL_STAFF, MOTHER_NAME, STAFF, ctx
+from tests.support.receivers import SmtpReceiver, WebhookReceiver
+from tests.support.scenario import decide_met, notify_and_scope
+
+# what the scenario's referral holds that must never leave in a message
+PERSONAL = (
+    CHILD_NAME,
+    MOTHER_NAME,
+    "Quillon",
+    "Marchbanks",
+    "Imaginary Row",
+    "943 476 5919",
+    "Ada Referrer",
+    "Dee Lead",
+    "unexplained injuries",
+    "grandmother",
+)
+
+
+def three_notices(app: Safeguarding, clock: FakeClock) -> tuple[UUID, UUID]:
+    """The partnership's own clock (reminder), the police's scoping form (breach) and an
+    action owned by the trust (reminder)."""
+    case_id = partners_alerted_reminder(app, clock)
+    decide_met(app, clock, case_id)
+    notify_and_scope(app, clock, case_id)  # scoping asked on Mon 4 Jan, due Mon 11 Jan
+    clock.set_day(date(2027, 1, 13))
+    breach(
+        app,
+        clock,
+        case_id,
+        "scoping_returned",
+        subject=MET,
+        started_on=date(2027, 1, 4),
+        due_on=date(2027, 1, 11),
+    )
+    review_id = app.execute(
+        ctx(),
+        CommissionReview(
+            partnership="LEW", review_type="local_cspr", on=date(2027, 1, 13), case_ids=[case_id]
+        ),
+    ).id
+    app.execute(
+        ctx(),
+        AgreeAction(
+            review_id=review_id,
+            on=date(2027, 1, 13),
+            description="Audit the referral pathway",
+            owner_agency=SLAM,
+            due_on=date(2027, 3, 1),
+        ),
+    )
+    remind(
+        app,
+        clock,
+        review_id,
+        "action_due",
+        subject="A1",
+        started_on=date(2027, 1, 13),
+        due_on=date(2027, 3, 1),
+    )
+    return case_id, review_id
+
+
+def assert_no_personal_data(text: str) -> None:
+    for name in PERSONAL:
+        assert name not in text, name
+
+
+def test_each_notice_reaches_its_people_and_systems_exactly_once_without_names(
+    make_app: MakeApp, clock: FakeClock, smtp: SmtpReceiver, hooks: WebhookReceiver
+) -> None:
+    app, other = make_app(), make_app()  # two processes on one store
+    outboxes = [Outbox(app), Outbox(other)]
+    subs = outboxes[0].webhooks
+    every, every_secret = subs.subscribe(STAFF, hooks.url + "/every")
+    police, police_secret = subs.subscribe(POLICE_AGENCY, hooks.url + "/police")
+    trust, trust_secret = subs.subscribe(STAFF, hooks.url + "/trust", SLAM)
+    hil, _ = subs.subscribe(HIL_STAFF, hooks.url + "/hil")
+    assert (police.agency, trust.agency, every.agency) == (MET, SLAM, "")
+    secrets_by_path = {"/every": every_secret, "/police": police_secret, "/trust": trust_secret}
+
+    case_id, review_id = three_notices(app, clock)
+
+    # both processes collect and deliver, again and again, at the same time
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def work(outbox: Outbox) -> None:
+        transports = default_transports(outbox.tracker.settings)
+        try:
+            start.wait()
+            for _ in range(6):
+                outbox.collect(limit=1)
+                outbox.deliver_due(transports, limit=2)
+        except BaseException as e:
+            failures.append(e)
+        finally:
+            transports.close()
+
+    threads = [threading.Thread(target=work, args=(o,)) for o in outboxes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not failures, failures
+    for o in outboxes:
+        again = default_transports(app.settings)
+        drain(o, again)
+        again.close()
+
+    # e-mail: the board hears of everything, the police lead of the police's own clock
+    mails = smtp.received()
+    got = sorted((m.rcpt_tos, m.message["Subject"]) for m in mails)
+    assert got == sorted(
+        [
+            ((BOARD,), "Reminder: partners alerted, LEW-2026-0001, due Thu 24 Dec 2026"),
+            (
+                (BOARD,),
+                "Deadline breached: scoping form returned, LEW-2026-0001, due Mon 11 Jan 2027",
+            ),
+            (
+                (POLICE_LEAD,),
+                "Deadline breached: scoping form returned, LEW-2026-0001, due Mon 11 Jan 2027",
+            ),
+            ((BOARD,), "Reminder: action completed, LEW-R-2027-0001, due Mon 1 Mar 2027"),
+        ]
+    )
+    emails = {(d.recipient, d.reference, d.version): d for d in by_channel(outboxes[0], "email")}
+    assert len(emails) == 4
+    assert all(d.status == "sent" and d.attempts == 1 for d in emails.values())
+    ids = {f"<{d.message_id}@example.org>" for d in emails.values()}
+    assert {m.message["Message-ID"] for m in mails} == ids  # each once, with its stable id
+    for m in mails:
+        raw = m.raw.decode()
+        assert_no_personal_data(raw)
+        assert m.message["From"] == "tracker@example.org"
+        assert m.message["X-Tracker-Delivery"] in m.message["Message-ID"]
+    police_mail = next(m for m in mails if m.rcpt_tos == (POLICE_LEAD,))
+    text = police_mail.message.get_content()
+    assert f"https://tracker.example.org/api/v1/cases/{case_id}" in text
+    assert "Agency:      Metropolitan Police" in text
+    assert "Breached:    Tue 12 Jan 2027" in text
+    assert "2 working days past due when recorded (Wed 13 Jan 2027)" in text
+    action_mail = next(m for m in mails if "action completed" in m.message["Subject"])
+    assert "Action:      A1, owned by SLaM NHS Trust" in action_mail.message.get_content()
+    assert f"/api/v1/reviews/{review_id}" in action_mail.message.get_content()
+
+    # webhooks: every notice to the partnership's, the police's and the trust's own
+    requests = hooks.received()
+    assert sorted(r.path for r in requests) == [
+        "/every",
+        "/every",
+        "/every",
+        "/police",
+        "/trust",
+    ]
+    assert len({r.headers["x-tracker-delivery"] for r in requests}) == 5
+    for r in requests:
+        assert signed_by(secrets_by_path[r.path], r.headers, r.body)
+        assert verify_signature(secrets_by_path[r.path], r.headers["x-tracker-signature"], r.body)
+        assert not signed_by("another secret", r.headers, r.body)
+        assert r.headers["content-type"] == "application/json"
+        assert_no_personal_data(r.body.decode())
+        body = json.loads(r.body)
+        assert body["id"] == r.headers["x-tracker-delivery"]
+        assert body["partnership"] == "LEW"
+    police_hook = json.loads(next(r for r in requests if r.path == "/police").body)
+    assert {k: police_hook[k] for k in police_hook if k not in ("id", "recorded_at")} == {
+        "type": "deadline_breached",
+        "aggregate": "case",
+        "stream_id": str(case_id),
+        "version": police_hook["version"],
+        "reference": "LEW-2026-0001",
+        "partnership": "LEW",
+        "clock": "scoping_returned",
+        "subject": MET,
+        "agency": MET,
+        "started_on": "2027-01-04",
+        "due_on": "2027-01-11",
+        "on": "2027-01-12",
+        "link": f"https://tracker.example.org/api/v1/cases/{case_id}",
+    }
+    trust_hook = json.loads(next(r for r in requests if r.path == "/trust").body)
+    assert (trust_hook["type"], trust_hook["subject"], trust_hook["agency"]) == (
+        "reminder_issued",
+        "A1",
+        SLAM,
+    )
+    assert not any(d.recipient.endswith("/hil") for d in by_channel(outboxes[0], "webhook"))
+    assert hil.partnership == "HIL"
+
+    backlog = outboxes[1].backlog()
+    assert backlog["sent"] == 9
+    assert backlog["pending"] == backlog["sending"] == backlog["failing"] == 0
+    # and nothing more, however often it runs
+    for o in outboxes:
+        again = default_transports(app.settings)
+        drain(o, again)
+        again.close()
+    assert len(smtp.received()) == 4
+    assert len(hooks.received()) == 5

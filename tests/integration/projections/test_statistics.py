@@ -1,0 +1,52 @@
+"""Statistics over the tracker and deadlines read models, for the day asked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from application.service import Safeguarding
+from projections import read_models, statistics
+from projections.deadlines import Deadlines
+from projections.store import ReadStore
+from projections.tracker import CaseTracker
+from tests.support.clock import FakeClock
+from tests.support.readmodels import projector
+from tests.support.scenario import refer, walk_to_panel_response
+
+
+def test_statistics_count_cases_and_timeliness_for_the_day_asked(
+    tracker: Safeguarding, clock: FakeClock, read_store: ReadStore
+) -> None:
+    walk_to_panel_response(tracker, clock)
+    clock.set_day(date(2027, 3, 24))
+    refer(tracker, clock, received=date(2027, 3, 24))
+    models = read_models(tracker)
+    projector(tracker, read_store, *models).catch_up()
+    case_tracker, deadlines = models[1], models[2]
+    assert isinstance(case_tracker, CaseTracker)
+    assert isinstance(deadlines, Deadlines)
+
+    with read_store.transaction() as c:
+        result = statistics.compute(
+            c, case_tracker, deadlines, date(2027, 4, 6), tracker.calendar, partnership="LEW"
+        )
+        only_2027 = statistics.compute(
+            c,
+            case_tracker,
+            deadlines,
+            date(2027, 4, 6),
+            tracker.calendar,
+            received_from=date(2027, 1, 1),
+        )
+
+    assert result.cases == 2
+    assert result.by_stage == {"panel_responded": 1, "referred": 1}
+    assert result.by_decision == {"met": 1}
+    assert result.by_recommendation == {"b_local_cspr": 1}
+    assert result.timeliness["scoping_returned"] == {"met": 2, "met_late": 1}
+    assert result.timeliness["partners_alerted"] == {"met": 1, "breached": 1}
+    # received Wed 23 Dec, decided Wed 30 Dec: 3 working days (24, 29, 30 Dec)
+    assert result.median_working_days_to_decision == 3.0
+    # notified Thu 31 Dec, submitted Tue 19 Jan: 12 working days
+    assert result.median_working_days_to_submission == 12.0
+    assert only_2027.cases == 1
