@@ -1,5 +1,6 @@
 """The table of acts in the README, made from the declarations: who may perform each act, on
-whose behalf, and where (tests/unit/application/test_acts.py fails while the README's copy differs)."""
+whose behalf, and where (tests/unit/application/test_acts.py fails while the README's copy
+differs)."""
 
 from __future__ import annotations
 
