@@ -169,7 +169,7 @@ async def _bad_header(request: Request, exc: Exception) -> JSONResponse:
 
 def create_app(
     settings: Settings,
-    tracker: Safeguarding,
+    safeguarding: Safeguarding,
     *,
     access_log: AccessLog,
     outbox: Outbox,
@@ -211,7 +211,7 @@ def create_app(
         ),
         lifespan=lifespan,
     )
-    app.state.tracker = tracker
+    app.state.safeguarding = safeguarding
     app.state.projector = projector
     app.state.scheduler = scheduler
     app.state.outbox = outbox

@@ -37,14 +37,14 @@ class KeyCache:
         self._seen: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()
 
-    def principal(self, tracker: Safeguarding, presented: str) -> Principal | None:
+    def principal(self, safeguarding: Safeguarding, presented: str) -> Principal | None:
         now = time.monotonic()
         if self.ttl > 0:
             with self._lock:
                 hit = self._seen.get(presented)
             if hit is not None and now - hit[0] < self.ttl:
                 return hit[1]
-        principal = authenticate(tracker, presented)
+        principal = authenticate(safeguarding, presented)
         if principal is not None and self.ttl > 0:
             with self._lock:
                 if len(self._seen) > 10_000:
@@ -53,24 +53,24 @@ class KeyCache:
         return principal
 
 
-def get_tracker(request: Request) -> Safeguarding:
-    tracker: Safeguarding = request.app.state.tracker
-    return tracker
+def get_safeguarding(request: Request) -> Safeguarding:
+    safeguarding: Safeguarding = request.app.state.safeguarding
+    return safeguarding
 
 
-AppDep = Annotated[Safeguarding, Depends(get_tracker)]
+AppDep = Annotated[Safeguarding, Depends(get_safeguarding)]
 
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def principal_of(request: Request, tracker: Safeguarding, authorization: str) -> Principal:
+def principal_of(request: Request, safeguarding: Safeguarding, authorization: str) -> Principal:
     """The caller named by an ``Authorization`` header; 401 when it names nobody."""
     scheme, _, presented = authorization.partition(" ")
     if scheme.lower() != "bearer" or not presented.strip():
         raise HTTPException(401, "send Authorization: Bearer <api key>", headers=_CHALLENGE)
     cache: KeyCache = request.app.state.key_cache
-    principal = cache.principal(tracker, presented.strip())
+    principal = cache.principal(safeguarding, presented.strip())
     if principal is None:
         raise HTTPException(
             401, "the API key is not valid (unknown or revoked)", headers=_CHALLENGE
@@ -98,12 +98,12 @@ def path_ids(route: str, params: dict[str, Any]) -> dict[str, str]:
 
 def get_principal(
     request: Request,
-    tracker: AppDep,
+    safeguarding: AppDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
     if not authorization:
         raise HTTPException(401, "send Authorization: Bearer <api key>", headers=_CHALLENGE)
-    return principal_of(request, tracker, authorization)
+    return principal_of(request, safeguarding, authorization)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -28,17 +28,17 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def readiness(tracker: Safeguarding, readers: Readers) -> tuple[bool, dict[str, Any]]:
+def readiness(safeguarding: Safeguarding, readers: Readers) -> tuple[bool, dict[str, Any]]:
     """Whether this process can serve, and what it found.
 
     Ready when the event store answers (the log's last position is read) and every read
     model is within ``TRACKER_READY_MAX_LAG`` positions of that end. On PostgreSQL, where
     ``tracker project`` keeps the read models in another process, the positions are those
     it recorded in ``rm_tracking``; a model never built there is not ready."""
-    max_lag = tracker.settings.ready_max_lag
+    max_lag = safeguarding.settings.ready_max_lag
     problems_found: list[str] = []
     try:
-        end = tracker.recorder.max_notification_id() or 0
+        end = safeguarding.recorder.max_notification_id() or 0
     except Exception as e:
         log.warning("readiness: the event store did not answer (%s)", type(e).__name__)
         return False, {"problems": ["the event store database did not answer"]}
@@ -66,7 +66,7 @@ def readiness(tracker: Safeguarding, readers: Readers) -> tuple[bool, dict[str, 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
     """200 when ready; else 503 ``not_ready`` (problem+json) listing what is wrong."""
-    ready, found = readiness(request.app.state.tracker, request.app.state.readers)
+    ready, found = readiness(request.app.state.safeguarding, request.app.state.readers)
     if ready:
         return JSONResponse({"status": "ready", **found})
     return problems.problem(

@@ -71,12 +71,12 @@ class _StateCollector(Collector):
         self.app = app
 
     def collect(self) -> Iterator[Metric]:
-        tracker: Safeguarding = self.app.state.tracker
+        safeguarding: Safeguarding = self.app.state.safeguarding
         up = GaugeMetricFamily(
             "tracker_event_store_up", "1 when this scrape could read the event store"
         )
         try:
-            end = tracker.recorder.max_notification_id() or 0
+            end = safeguarding.recorder.max_notification_id() or 0
         except Exception as e:
             log.warning("metrics: the event store did not answer (%s)", type(e).__name__)
             up.add_metric([], 0)

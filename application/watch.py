@@ -64,15 +64,15 @@ class WatchReport:
 class ClockWatch:
     """Records the notices due on cases and reviews, as the tracker's scheduler."""
 
-    def __init__(self, tracker: Safeguarding, *, actor_id: str = SCHEDULER_ACTOR) -> None:
-        self.tracker = tracker
+    def __init__(self, app: Safeguarding, *, actor_id: str = SCHEDULER_ACTOR) -> None:
+        self.app = app
         self.actor_id = actor_id
 
     def clocks(self, agg: Case | Review, today: date) -> list[Clock]:
-        t = self.tracker.timescales(agg.partnership)
+        t = self.app.timescales(agg.partnership)
         if isinstance(agg, Case):
-            return case_clocks(agg, today, t, self.tracker.calendar)
-        return review_clocks(agg, today, t, self.tracker.calendar)
+            return case_clocks(agg, today, t, self.app.calendar)
+        return review_clocks(agg, today, t, self.app.calendar)
 
     def due(self, agg: Case | Review, today: date) -> list[Notice]:
         """What the watch would record on ``agg`` today (nothing once it is closed)."""
@@ -82,27 +82,27 @@ class ClockWatch:
             self.clocks(agg, today),
             agg.clock_notices,
             today,
-            self.tracker.calendar,
-            remind_working_days_before=self.tracker.settings.remind_working_days_before,
+            self.app.calendar,
+            remind_working_days_before=self.app.settings.remind_working_days_before,
         )
 
     def check(self, stream_id: UUID, *, run_id: str) -> tuple[list[RecordedNotice], int]:
         """Record what is due on one stream now; returns the notices and the races lost."""
         lost = 0
-        while lost < self.tracker.settings.command_retries:
+        while lost < self.app.settings.command_retries:
             try:
-                agg: Any = self.tracker.latest(stream_id)
+                agg: Any = self.app.latest(stream_id)
             except AggregateNotFoundError:
                 return [], lost
             if not isinstance(agg, (Case, Review)):
                 return [], lost
-            due = self.due(agg, self.tracker.today())
+            due = self.due(agg, self.app.today())
             if not due:
                 return [], lost
             audit = Audit(
                 actor_id=self.actor_id,
                 role=Role.SYSTEM.value,
-                recorded_at=self.tracker.clock(),
+                recorded_at=self.app.clock(),
                 request_id=run_id,
                 source=Source.SCHEDULER.value,
                 partnership=agg.partnership,
@@ -110,7 +110,7 @@ class ClockWatch:
             for notice in due:
                 _record(agg, notice, audit)
             try:
-                recordings = self.tracker.save(agg)
+                recordings = self.app.save(agg)
             except IntegrityError:
                 lost += 1  # another writer (or watcher) got there first: decide again
                 back_off(lost)
@@ -121,7 +121,7 @@ class ClockWatch:
             ], lost
         raise ConcurrentWriteError(
             f"the clock watch met a concurrent write on {stream_id} "
-            f"{self.tracker.settings.command_retries} times; it will look again next run"
+            f"{self.app.settings.command_retries} times; it will look again next run"
         )
 
     def run(
@@ -132,7 +132,7 @@ class ClockWatch:
         progress: Callable[[int], object] | None = None,
     ) -> WatchReport:
         """Check every one of ``stream_ids`` (the candidates the read models point at)."""
-        report = WatchReport(run_id=run_id or f"watch-{uuid.uuid4()}", today=self.tracker.today())
+        report = WatchReport(run_id=run_id or f"watch-{uuid.uuid4()}", today=self.app.today())
         for stream_id in stream_ids:
             recorded, lost = self.check(UUID(str(stream_id)), run_id=report.run_id)
             report.streams_checked += 1

@@ -138,9 +138,9 @@ def check_url(url: str) -> str:
 class WebhookSubscriptions(SideTables):
     """Subscribe, list and revoke webhooks; the outbox asks who hears of what."""
 
-    def __init__(self, tracker: Safeguarding) -> None:
-        super().__init__(tracker.datastore)
-        self.tracker = tracker
+    def __init__(self, app: Safeguarding) -> None:
+        super().__init__(app.datastore)
+        self.app = app
         self.t = self.table("webhook_subscriptions")
         self._ready = False
 
@@ -152,7 +152,7 @@ class WebhookSubscriptions(SideTables):
     # ------------------------------------------------------------------ the secret
 
     def _cipher(self) -> Any:
-        return getattr(self.tracker.mapper, "cipher", None)
+        return getattr(self.app.mapper, "cipher", None)
 
     def _seal(self, secret: str) -> str:
         cipher = self._cipher()
@@ -192,7 +192,7 @@ class WebhookSubscriptions(SideTables):
         )
         if not chosen or not principal.may_see(chosen):
             raise NotPermittedError(f"not a member of partnership {chosen or '(none named)'!r}")
-        self.tracker.partnerships.get(chosen)  # an unknown partnership is refused
+        self.app.partnerships.get(chosen)  # an unknown partnership is refused
         agency = (agency_filter or "").strip()
         if principal.role is Role.AGENCY:
             if agency and agency.casefold() != principal.agency.strip().casefold():
@@ -222,7 +222,7 @@ class WebhookSubscriptions(SideTables):
             agency,
             url,
             self._seal(secret),
-            self.at(self.tracker.clock()),
+            self.at(self.app.clock()),
             principal.id,
             idempotency_key or None,
             fingerprint,
@@ -293,7 +293,7 @@ class WebhookSubscriptions(SideTables):
             with self.cursor(commit=True) as c:
                 c.execute(
                     self.sql(statement),
-                    (self.at(self.tracker.clock()), principal.id, subscription_id),
+                    (self.at(self.app.clock()), principal.id, subscription_id),
                 )
         revoked = self.get(subscription_id)
         assert revoked is not None

@@ -64,19 +64,17 @@ def read_store(settings: Settings) -> ReadStore:
 
 
 def projector(
-    tracker: Safeguarding, store: ReadStore | None = None, *, prefix: str = "rm_"
+    app: Safeguarding, store: ReadStore | None = None, *, prefix: str = "rm_"
 ) -> Projector:
     """Every read model (tables ``<prefix><model>``) on ``store``, able to rebuild: its
-    model factory is ``partial(read_models, tracker)``, which a parallel rebuild's worker
+    model factory is ``partial(read_models, app)``, which a parallel rebuild's worker
     processes remake the models with."""
-    factory = partial(read_models, tracker)
-    return Projector(
-        tracker, store or read_store(tracker.settings), factory(prefix), factory=factory
-    )
+    factory = partial(read_models, app)
+    return Projector(app, store or read_store(app.settings), factory(prefix), factory=factory)
 
 
 def scheduler_jobs(
-    tracker: Safeguarding,
+    app: Safeguarding,
     *,
     store: ReadStore | None = None,
     transports: Transports | None = None,
@@ -85,20 +83,20 @@ def scheduler_jobs(
     """The scheduler's jobs: the deadlines read model (read, never written, by the watch
     and the digest) on ``store``, the clock watch, the outbox, and ``transports`` (default:
     SMTP and webhooks as the settings say). The jobs close the store when closed."""
-    deadlines = Deadlines(tracker)
+    deadlines = Deadlines(app)
     return SchedulerJobs(
-        tracker,
+        app,
         deadlines=deadlines,
-        positions=Projector(tracker, store or read_store(tracker.settings), [deadlines]),
-        watch=ClockWatch(tracker),
-        outbox=Outbox(tracker),
-        transports=transports or default_transports(tracker.settings),
+        positions=Projector(app, store or read_store(app.settings), [deadlines]),
+        watch=ClockWatch(app),
+        outbox=Outbox(app),
+        transports=transports or default_transports(app.settings),
         instance=instance,
     )
 
 
 def scheduler(
-    tracker: Safeguarding,
+    app: Safeguarding,
     *,
     transports: Transports | None = None,
     leadership: Leadership | None = None,
@@ -108,18 +106,18 @@ def scheduler(
     ``tracker`` open."""
     from scheduler.service import SchedulerService, instance_id  # APScheduler: see below
 
-    jobs = scheduler_jobs(tracker, transports=transports, instance=instance_id())
-    return SchedulerService(jobs, leadership or leadership_for(tracker.settings))
+    jobs = scheduler_jobs(app, transports=transports, instance=instance_id())
+    return SchedulerService(jobs, leadership or leadership_for(app.settings))
 
 
 def web_app(
     settings: Settings | None = None,
     *,
-    tracker: Safeguarding | None = None,
+    app: Safeguarding | None = None,
     transports: Transports | None = None,
 ) -> FastAPI:
-    """The API on ``settings`` (default: ``tracker``'s, else the environment's) and
-    ``tracker`` (default: a new one, closed when the app shuts down). On the embedded
+    """The API on ``settings`` (default: ``app``'s, else the environment's) and ``app``, the
+    write side (default: a new one, closed when the web app shuts down). On the embedded
     default it also runs the projector (``runs_projector_in_process``) and the scheduler
     (``runs_scheduler_in_api``, sending through ``transports``) as threads of its process."""
     # Imported here, as APScheduler is in ``scheduler``: the web stack (FastAPI, strawberry)
@@ -128,9 +126,9 @@ def web_app(
     from api.app import create_app
     from api.readers import Readers
 
-    settings = settings or (tracker.settings if tracker is not None else Settings())
-    made = tracker is None
-    app = tracker if tracker is not None else safeguarding(settings)
+    settings = settings or (app.settings if app is not None else Settings())
+    made = app is None
+    app = app if app is not None else safeguarding(settings)
     follower = InProcessProjector(projector(app)) if settings.runs_projector_in_process else None
     service = scheduler(app, transports=transports) if settings.runs_scheduler_in_api else None
     return create_app(

@@ -11,13 +11,13 @@ from projections.timeline import Timeline
 from projections.tracker import CaseTracker
 
 
-def read_models(tracker: Safeguarding, prefix: str = "rm_") -> list[ReadModel]:
+def read_models(app: Safeguarding, prefix: str = "rm_") -> list[ReadModel]:
     """Every read model, with its tables named ``<prefix><model>``; those that need each
     case's state share one fold of the log."""
-    fold = Fold(tracker)
+    fold = Fold(app)
     return [
         Timeline(prefix),
-        CaseTracker(tracker, prefix, fold),
-        Deadlines(tracker, prefix, fold),
-        Reviews(tracker, prefix, fold),
+        CaseTracker(app, prefix, fold),
+        Deadlines(app, prefix, fold),
+        Reviews(app, prefix, fold),
     ]

@@ -83,15 +83,13 @@ def _rows(stream: Any, clocks: list[Clock], paused_since: date | None) -> list[t
 class Deadlines(FoldedModel):
     version = 2  # 2: reminded_on, breach_recorded_on (the scheduler's notices)
 
-    def __init__(
-        self, tracker: Safeguarding, prefix: str = "rm_", fold: Fold | None = None
-    ) -> None:
+    def __init__(self, app: Safeguarding, prefix: str = "rm_", fold: Fold | None = None) -> None:
         self.base = "deadlines"
         self.table = f"{prefix}deadlines"
         self.tables: tuple[str, ...] = (self.table,)
         self.name = self.table.removeprefix("rm_")
-        self.tracker = tracker
-        self.fold = fold or Fold(tracker)
+        self.app = app
+        self.fold = fold or Fold(app)
 
     def create(self, c: Cursor) -> None:
         c.execute(

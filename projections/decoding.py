@@ -47,8 +47,8 @@ class Decoder:
     in one call (the parser shares the keys' strings across its events), and dates and
     datetimes, which repeat, are parsed once each."""
 
-    def __init__(self, tracker: Safeguarding) -> None:
-        mapper = tracker.mapper
+    def __init__(self, app: Safeguarding) -> None:
+        mapper = app.mapper
         self.cipher = mapper.cipher
         self.compressor = mapper.compressor
         self.transcoder = mapper.transcoder

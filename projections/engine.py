@@ -59,16 +59,16 @@ ModelFactory = Callable[[str], Sequence[ReadModel]]  # prefix -> every model
 class Projector:
     def __init__(
         self,
-        tracker: Safeguarding,
+        app: Safeguarding,
         store: ReadStore,
         models: Sequence[ReadModel],
         factory: ModelFactory | None = None,
     ) -> None:
-        self.tracker = tracker
+        self.app = app
         self.store = store
         self.models = list(models)
         self.factory = factory  # makes the fresh models a rebuild replays into
-        self.decoder = Decoder(tracker)
+        self.decoder = Decoder(app)
 
     def setup(self, progress: Callable[[int], object] | None = None) -> None:
         """Create what is missing; rebuild any model whose version changed."""
@@ -107,20 +107,18 @@ class Projector:
         made = {m.base: m for m in self.factory(NEXT)}
         fresh = [made[b] for b in bases]
         live = [next(m for m in self.models if m.base == b) for b in bases]
-        end = self.tracker.recorder.max_notification_id() or 0
+        end = self.app.recorder.max_notification_id() or 0
         with self.store.transaction() as c:
             c.execute(TRACKING_DDL)
             for f in fresh:
                 f.drop(c)
                 f.create(c)  # no indexes while loading; they are built at the swap
                 _track(c, f, 0)
-        worker = plan_workers(
-            self.tracker, self.store, self.factory, bases, end, batch_size, workers
-        )
+        worker = plan_workers(self.app, self.store, self.factory, bases, end, batch_size, workers)
         if worker is None:
-            replay(self.tracker, self.store, fresh, end, batch_size, progress)
+            replay(self.app, self.store, fresh, end, batch_size, progress)
         else:
-            replay_in_parallel(self.tracker, self.store, worker, fresh, progress)
+            replay_in_parallel(self.app, self.store, worker, fresh, progress)
         with self.store.transaction() as c:
             for f, old in zip(fresh, live, strict=True):
                 old.drop(c)
@@ -146,9 +144,7 @@ class Projector:
         """Project the next batch of the log into every model behind; returns events read."""
         positions = self.positions()
         start = max(0, min(positions.values(), default=0))
-        notifications = self.tracker.recorder.select_notifications(
-            start=start + 1, limit=batch_size
-        )
+        notifications = self.app.recorder.select_notifications(start=start + 1, limit=batch_size)
         if not notifications:
             return 0
         decoded = self.decoder.decode(
@@ -199,14 +195,14 @@ class Projector:
     ) -> None:
         """Keep the models caught up until ``stop()``: woken by the event store's NOTIFY on
         PostgreSQL, polling every ``poll`` seconds on SQLite (and as a fallback)."""
-        channel = getattr(self.tracker.recorder, "channel_name", "")
+        channel = getattr(self.app.recorder, "channel_name", "")
         while not stop():
             if self.catch_up(batch_size, progress) == 0:
                 self.store.wait_for_events(channel, poll)
 
     def lag(self) -> dict[str, int]:
         """How many log positions each model is behind the log's end."""
-        end = self.tracker.recorder.max_notification_id() or 0
+        end = self.app.recorder.max_notification_id() or 0
         return {name: end - max(pos, 0) for name, pos in self.positions().items()}
 
     def wait(self, position: int, timeout: float) -> bool:

@@ -23,8 +23,8 @@ from projections.store import Cursor
 class Fold:
     """Shared by the models of one projector (each folds the same events once)."""
 
-    def __init__(self, tracker: Safeguarding, maxsize: int = 50_000) -> None:
-        self.tracker = tracker
+    def __init__(self, app: Safeguarding, maxsize: int = 50_000) -> None:
+        self.app = app
         self.maxsize = maxsize
         self._states: OrderedDict[UUID, Any] = OrderedDict()
         self._clocks: dict[tuple[UUID, int], list[Clock]] = {}
@@ -57,7 +57,7 @@ class Fold:
                 state = None  # the stream begins in this batch: fold it from its creation
             elif state is None or state.version != first - 1:
                 # not followed from the start (a restart, or evicted): read it back
-                state = self.tracker.repository.get(stream, version=events[-1].originator_version)
+                state = self.app.repository.get(stream, version=events[-1].originator_version)
                 events = []
             for e in events:
                 state = e.mutate(state)
@@ -81,8 +81,8 @@ class Fold:
         if found is None:
             if len(self._clocks) >= 20_000:
                 self._clocks.clear()
-            t = self.tracker.timescales(state.partnership)
-            calendar = self.tracker.calendar
+            t = self.app.timescales(state.partnership)
+            calendar = self.app.calendar
             if isinstance(state, Case):
                 found = case_clocks(state, date.min, t, calendar)
             else:

@@ -55,7 +55,7 @@ class Partition:
 
 
 def read_log(
-    tracker: Safeguarding,
+    app: Safeguarding,
     store: ReadStore,
     after: int,
     end: int,
@@ -78,7 +78,7 @@ def read_log(
             part = sql.SQL(" AND mod(get_byte(uuid_send(originator_id), 15), {}) = {}").format(
                 sql.Literal(partition.count), sql.Literal(partition.index)
             )
-        table = getattr(tracker.recorder, "events_table_name", "")
+        table = getattr(app.recorder, "events_table_name", "")
         statement = sql.SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state "
             "FROM {} WHERE notification_id > %s AND notification_id <= %s AND ({}){} "
@@ -93,7 +93,7 @@ def read_log(
         return rows, upto
     if partition is not None and partition.count > 1:
         raise ValueError("partitions are read on PostgreSQL only")
-    notifications = tracker.recorder.select_notifications(start=after + 1, limit=limit, stop=end)
+    notifications = app.recorder.select_notifications(start=after + 1, limit=limit, stop=end)
     rows = [
         (n.id, n.originator_id, n.originator_version, n.topic, n.state)
         for n in notifications
@@ -103,7 +103,7 @@ def read_log(
 
 
 def replay(
-    tracker: Safeguarding,
+    app: Safeguarding,
     store: ReadStore,
     models: Sequence[ReadModel],
     end: int,
@@ -117,14 +117,14 @@ def replay(
     collecting = gc.isenabled()
     gc.disable()  # the fold holds every state: full collections would walk them all, often
     try:
-        _replay(tracker, store, models, end, batch_size, progress, partition)
+        _replay(app, store, models, end, batch_size, progress, partition)
     finally:
         if collecting:
             gc.enable()
 
 
 def _replay(
-    tracker: Safeguarding,
+    app: Safeguarding,
     store: ReadStore,
     models: Sequence[ReadModel],
     end: int,
@@ -132,13 +132,13 @@ def _replay(
     progress: Callable[[int], object] | None,
     partition: Partition | None,
 ) -> None:
-    decoder = Decoder(tracker)
+    decoder = Decoder(app)
     folding = [m for m in models if isinstance(m, FoldingModel)]
     plain = [m for m in models if not isinstance(m, FoldingModel)]
     folds = list({id(m.fold): m.fold for m in folding}.values())
     position = 0
     while position < end:
-        rows, reached = read_log(tracker, store, position, end, batch_size, partition)
+        rows, reached = read_log(app, store, position, end, batch_size, partition)
         batch = decoder.decode(rows)
         if batch and plain:
             with store.transaction() as c:
@@ -181,19 +181,19 @@ def worker_main() -> None:
 
 def _run_worker(worker: _Worker, partition: Partition) -> None:
     calendar = WorkingDayCalendar(worker.closures)
-    tracker = Safeguarding(worker.settings, partnerships=worker.partnerships, calendar=calendar)
+    app = Safeguarding(worker.settings, partnerships=worker.partnerships, calendar=calendar)
     store = ReadStore(worker.settings)
     try:
-        made = {m.base: m for m in worker.factory(tracker, NEXT)}
+        made = {m.base: m for m in worker.factory(app, NEXT)}
         models = [made[b] for b in worker.bases]
-        replay(tracker, store, models, worker.end, worker.batch_size, None, partition)
+        replay(app, store, models, worker.end, worker.batch_size, None, partition)
     finally:
         store.close()
-        tracker.close()
+        app.close()
 
 
 def plan_workers(
-    tracker: Safeguarding,
+    app: Safeguarding,
     store: ReadStore,
     factory: ModelFactory,
     bases: Sequence[str],
@@ -204,7 +204,7 @@ def plan_workers(
     """How to start rebuild workers, and how many processes in all; None: replay here.
 
     Workers are separate processes (spawned, not forked): they make the projector's
-    models with its factory, which must be ``functools.partial(f, tracker)`` of a
+    models with its factory, which must be ``functools.partial(f, app)`` of a
     module-level ``f`` (as ``read_models`` is used)."""
     count = workers
     if count is None:
@@ -212,19 +212,19 @@ def plan_workers(
     if (
         count < 2
         or not store.is_postgres
-        or type(tracker) is not Safeguarding
+        or type(app) is not Safeguarding
         or not isinstance(factory, functools.partial)
         or len(factory.args) != 1
-        or factory.args[0] is not tracker
+        or factory.args[0] is not app
         or factory.keywords
     ):
         return None
-    closures = _closures(tracker.calendar)
+    closures = _closures(app.calendar)
     if closures is None:
         return None
     worker = _Worker(
-        settings=tracker.settings,
-        partnerships=tracker.partnerships,
+        settings=app.settings,
+        partnerships=app.partnerships,
         closures=closures,
         factory=factory.func,
         bases=tuple(bases),
@@ -235,7 +235,7 @@ def plan_workers(
 
 
 def replay_in_parallel(
-    tracker: Safeguarding,
+    app: Safeguarding,
     store: ReadStore,
     spec: tuple[_Worker, int],
     fresh: Sequence[ReadModel],
@@ -265,7 +265,7 @@ def replay_in_parallel(
             process.stdin.close()
         # this process replays partition 0 meanwhile
         replay(
-            tracker,
+            app,
             store,
             fresh,
             worker.end,

@@ -57,15 +57,13 @@ class ActionRow:
 class Reviews(FoldedModel):
     version = 1
 
-    def __init__(
-        self, tracker: Safeguarding, prefix: str = "rm_", fold: Fold | None = None
-    ) -> None:
+    def __init__(self, app: Safeguarding, prefix: str = "rm_", fold: Fold | None = None) -> None:
         self.base = "reviews"
         self.reviews_table = f"{prefix}reviews"
         self.actions_table = f"{prefix}actions"
         self.tables: tuple[str, ...] = (self.reviews_table, self.actions_table)
         self.name = self.reviews_table.removeprefix("rm_")
-        self.fold = fold or Fold(tracker)
+        self.fold = fold or Fold(app)
 
     def create(self, c: Cursor) -> None:
         c.execute(

@@ -78,16 +78,14 @@ class CaseTracker(FoldedModel):
 
     version = 2
 
-    def __init__(
-        self, tracker: Safeguarding, prefix: str = "rm_", fold: Fold | None = None
-    ) -> None:
+    def __init__(self, app: Safeguarding, prefix: str = "rm_", fold: Fold | None = None) -> None:
         self.base = "tracker"
         self.table = f"{prefix}tracker"
         self.reviews_table = f"{prefix}tracker_reviews"
         self.tables: tuple[str, ...] = (self.table, self.reviews_table)
         self.name = self.table.removeprefix("rm_")
-        self.app = tracker
-        self.fold = fold or Fold(tracker)
+        self.app = app
+        self.fold = fold or Fold(app)
 
     def create(self, c: Cursor) -> None:
         c.execute(

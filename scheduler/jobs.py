@@ -69,7 +69,7 @@ class SchedulerJobs:
 
     def __init__(
         self,
-        tracker: Safeguarding,
+        app: Safeguarding,
         *,
         deadlines: Deadlines,
         positions: Projector,
@@ -78,7 +78,7 @@ class SchedulerJobs:
         transports: Transports,
         instance: str = "",
     ) -> None:
-        self.tracker = tracker
+        self.app = app
         # names this scheduler in each notice's request id ("<instance>:<run>")
         self.instance = instance or f"{socket.gethostname()}-{os.getpid()}"
         self.deadlines = deadlines
@@ -96,9 +96,9 @@ class SchedulerJobs:
 
     def candidates(self) -> list[str]:
         """The streams the watch must look at today."""
-        today = self.tracker.today()
-        remind_until = self.tracker.calendar.add_working_days(
-            today, self.tracker.settings.remind_working_days_before + 1
+        today = self.app.today()
+        remind_until = self.app.calendar.add_working_days(
+            today, self.app.settings.remind_working_days_before + 1
         )
         position = self.positions.positions()[self.deadlines.name]
         found: dict[str, None] = {}
@@ -117,7 +117,7 @@ class SchedulerJobs:
         changed: dict[str, None] = {}
         start = position + 1
         while True:
-            batch = self.tracker.recorder.select_notifications(start=start, limit=1000)
+            batch = self.app.recorder.select_notifications(start=start, limit=1000)
             if not batch:
                 return list(changed)
             for n in batch:
@@ -153,14 +153,14 @@ class SchedulerJobs:
     def send_digests(self, day: date | None = None) -> int:
         """Queue today's digest for every partnership (once per partnership and day) on
         working days; returns the e-mails queued."""
-        today = day or self.tracker.today()
-        if not self.tracker.calendar.is_working_day(today):
+        today = day or self.app.today()
+        if not self.app.calendar.is_working_day(today):
             return 0
         self.outbox.setup()
         queued = 0
-        for partnership in self.tracker.partnerships:
+        for partnership in self.app.partnerships:
             with self.store.transaction() as c:
-                d = digest(c, self.deadlines, partnership.code, today, self.tracker.calendar)
+                d = digest(c, self.deadlines, partnership.code, today, self.app.calendar)
             subject, body = render(d, partnership.name)
             queued += self.outbox.enqueue_digest(
                 partnership=partnership.code, day=today, subject=subject, body=body

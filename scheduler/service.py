@@ -75,11 +75,11 @@ class SchedulerService:
 
     Its parts come from the composition root (``entrypoints/bootstrap.py``): the ``jobs``
     (named by their ``instance``, see ``instance_id``) and the ``leadership`` that decides
-    which scheduler leads. Closing it closes the jobs, not their tracker: whoever made the
+    which scheduler leads. Closing it closes the jobs, not their application: whoever made the
     tracker closes it."""
 
     def __init__(self, jobs: SchedulerJobs, leadership: Leadership) -> None:
-        self.settings = jobs.tracker.settings
+        self.settings = jobs.app.settings
         self.id = jobs.instance
         self.jobs = jobs
         self.leadership = leadership

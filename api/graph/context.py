@@ -54,7 +54,7 @@ class CountingCursor:
 
 @dataclass(eq=False)
 class GraphContext(BaseContext):
-    tracker: Safeguarding
+    safeguarding: Safeguarding
     principal: Principal | None
     request_id: str
     readers: Readers
@@ -137,7 +137,7 @@ class GraphContext(BaseContext):
         return self.model(Reviews)
 
     def today(self) -> date:
-        return self.tracker.today()
+        return self.safeguarding.today()
 
     def batch(
         self, name: str, keys: Sequence[str], load: Callable[[Sequence[str]], dict[str, Any]]
@@ -165,7 +165,7 @@ class GraphContext(BaseContext):
 
     def write_access_log(self) -> None:
         if self._access and self.access_log is not None:
-            p, at = self.caller(), self.tracker.clock()
+            p, at = self.caller(), self.safeguarding.clock()
             self.access_log.append(
                 [
                     entry(

@@ -18,16 +18,16 @@ async def _context(
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
     x_after_position: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> GraphContext:
-    tracker = request.app.state.tracker
+    safeguarding = request.app.state.safeguarding
     # no key: the GraphiQL page loads, and every query answers `unauthenticated`
-    principal = principal_of(request, tracker, authorization) if authorization else None
+    principal = principal_of(request, safeguarding, authorization) if authorization else None
     after: int | None = None
     if x_after_position is not None:
         if not x_after_position.strip().isdigit():
             raise HTTPException(400, "X-After-Position must be a log position (a number)")
         after = int(x_after_position.strip())
     return GraphContext(
-        tracker=tracker,
+        safeguarding=safeguarding,
         principal=principal,
         request_id=str(getattr(request.state, "request_id", "")),
         readers=request.app.state.readers,

@@ -118,10 +118,10 @@ SUBSCRIPTION_EXAMPLES: dict[str, Example] = {
 }
 
 
-def outbox_of(request: Request, tracker: Safeguarding) -> Outbox:
+def outbox_of(request: Request, safeguarding: Safeguarding) -> Outbox:
     outbox: Outbox | None = getattr(request.app.state, "outbox", None)
-    if outbox is None or outbox.tracker is not tracker:
-        outbox = Outbox(tracker)
+    if outbox is None or outbox.app is not safeguarding:
+        outbox = Outbox(safeguarding)
         request.app.state.outbox = outbox
     return outbox
 
@@ -170,12 +170,12 @@ def _delivery(d: Delivery) -> DeliveryView:
 def subscribe(
     body: Annotated[SubscriptionRequest, Body(openapi_examples=SUBSCRIPTION_EXAMPLES)],
     ctx: Context,
-    tracker: AppDep,
+    safeguarding: AppDep,
     request: Request,
     response: Response,
 ) -> SubscriptionCreated | JSONResponse:
     try:
-        subscription, secret = outbox_of(request, tracker).webhooks.subscribe(
+        subscription, secret = outbox_of(request, safeguarding).webhooks.subscribe(
             ctx.principal, body.url, body.agency, idempotency_key=ctx.idempotency_key
         )
     except InvalidWebhookError as e:
@@ -186,22 +186,22 @@ def subscribe(
 
 @router.get("/webhook-subscriptions", summary="The caller's webhook subscriptions")
 def list_subscriptions(
-    principal: CurrentPrincipal, tracker: AppDep, request: Request
+    principal: CurrentPrincipal, safeguarding: AppDep, request: Request
 ) -> list[SubscriptionView]:
-    return [_view(s) for s in outbox_of(request, tracker).webhooks.subscriptions(principal)]
+    return [_view(s) for s in outbox_of(request, safeguarding).webhooks.subscriptions(principal)]
 
 
 @router.delete("/webhook-subscriptions/{subscription_id}", summary="Revoke a webhook subscription")
 def revoke_subscription(
-    subscription_id: int, principal: CurrentPrincipal, tracker: AppDep, request: Request
+    subscription_id: int, principal: CurrentPrincipal, safeguarding: AppDep, request: Request
 ) -> SubscriptionView:
-    return _view(outbox_of(request, tracker).webhooks.revoke(principal, subscription_id))
+    return _view(outbox_of(request, safeguarding).webhooks.revoke(principal, subscription_id))
 
 
 @router.get("/deliveries", summary="The outbox's deliveries and their state")
 def deliveries(
     principal: CurrentPrincipal,
-    tracker: AppDep,
+    safeguarding: AppDep,
     request: Request,
     status: Annotated[StatusFilter | None, Query(description="only this status")] = None,
     after: Annotated[int, Query(ge=0, description="the next_after of the previous page")] = 0,
@@ -209,7 +209,7 @@ def deliveries(
 ) -> DeliveryPage:
     if principal.role not in DELIVERY_READERS:
         raise NotPermittedError(f"the {principal.role.value} role does not read the outbox")
-    outbox = outbox_of(request, tracker)
+    outbox = outbox_of(request, safeguarding)
     items = outbox.deliveries(
         partnerships=principal.partnerships,
         status=status.value if status is not None else None,

@@ -16,11 +16,11 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["reads"])
 def get_case(
     case_id: UUID,
     principal: CurrentPrincipal,
-    tracker: AppDep,
+    safeguarding: AppDep,
     request: Request,
     response: Response,
 ) -> CaseView:
-    view = tracker.case_view(principal, case_id)
+    view = safeguarding.case_view(principal, case_id)
     if view.referral is not None:  # personal data: logged before it is answered
         log: AccessLog = request.app.state.access_log
         read = [f for f in ("referral", "incident") if getattr(view, f) is not None]
@@ -28,7 +28,7 @@ def get_case(
             [
                 entry(
                     principal,
-                    at=tracker.clock(),
+                    at=safeguarding.clock(),
                     partnership=view.partnership,
                     case_id=str(view.id),
                     reference=view.reference,
@@ -46,5 +46,5 @@ def get_case(
     "/scoping-requests",
     summary="Scoping requests addressed to the caller's agency, with their status",
 )
-def scoping_requests(principal: CurrentPrincipal, tracker: AppDep) -> list[ScopingView]:
-    return tracker.scoping_requests_for(principal)
+def scoping_requests(principal: CurrentPrincipal, safeguarding: AppDep) -> list[ScopingView]:
+    return safeguarding.scoping_requests_for(principal)

@@ -79,10 +79,10 @@ class PositionMovedError(Exception):
 class DeliveryTables(SideTables):
     """The outbox's two tables, reached through the event store's connections."""
 
-    def __init__(self, tracker: Safeguarding, *, lease_seconds: float | None = None) -> None:
-        super().__init__(tracker.datastore)
-        self.tracker = tracker
-        s = tracker.settings
+    def __init__(self, app: Safeguarding, *, lease_seconds: float | None = None) -> None:
+        super().__init__(app.datastore)
+        self.app = app
+        s = app.settings
         # long enough for one send through the slowest transport (SMTP may wait for each
         # of connect, EHLO, STARTTLS, AUTH, MAIL, RCPT and DATA), with room to record it
         self.lease = timedelta(
@@ -118,7 +118,7 @@ class DeliveryTables(SideTables):
         return int(self.row(row)["position"])
 
     def _record(self, start: int, reached: int, rows: Sequence[Row]) -> None:
-        now = self.at(self.tracker.clock())
+        now = self.at(self.app.clock())
         with self.cursor(commit=True) as c:
             if self.postgres:
                 c.execute(
@@ -176,7 +176,7 @@ class DeliveryTables(SideTables):
         """The oldest due row, now ``sending`` under this run's claim until the lease ends
         (committed before anything is sent). A ``sending`` row whose lease ran out (its
         sender died) is due again."""
-        now = self.tracker.clock()
+        now = self.app.clock()
         lock = " FOR UPDATE SKIP LOCKED" if self.postgres else ""
         statement = (
             f"UPDATE {self.t} SET status = 'sending', claim = ?, claimed_until = ?, "  # noqa: S608
@@ -198,7 +198,7 @@ class DeliveryTables(SideTables):
 
     def _mark(self, d: Delivery, status: Status, error: str | None = None) -> None:
         """Sent (whoever holds the claim now: the message went) or cancelled."""
-        now = self.at(self.tracker.clock())
+        now = self.at(self.app.clock())
         sets = "status = ?, claim = NULL, claimed_until = NULL"
         values: list[Any] = [status.value]
         if status is Status.SENT:
@@ -216,8 +216,8 @@ class DeliveryTables(SideTables):
     def _failed(self, d: Delivery, token: str, error: str) -> datetime:
         """Back to ``pending``, the next attempt (returned) after the backoff; only while
         this run still holds the claim (else another sender has taken the row over)."""
-        now = self.tracker.clock()
-        s = self.tracker.settings
+        now = self.app.clock()
+        s = self.app.settings
         delay = min(
             s.outbox_retry_base_seconds * 2 ** max(0, d.attempts - 1), s.outbox_retry_max_seconds
         )
@@ -240,7 +240,7 @@ class DeliveryTables(SideTables):
         down receiver costs one attempt per backoff step, not one per message. (Only for
         failures to reach the receiver at all, which no one message can cause: a message
         the receiver refuses holds up no other.)"""
-        now = self.tracker.clock()
+        now = self.app.clock()
         until = retry_at + timedelta(microseconds=1)
         # e-mail all goes through the one SMTP server; a webhook's receiver is its URL
         same = "" if d.channel == Channel.EMAIL else " AND recipient = ?"

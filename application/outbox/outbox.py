@@ -35,10 +35,10 @@ log = logging.getLogger("tracker.outbox")
 class Outbox(DeliveryTables):
     """Collect notices from the log into deliveries, send them, show their state."""
 
-    def __init__(self, tracker: Safeguarding, *, lease_seconds: float | None = None) -> None:
-        super().__init__(tracker, lease_seconds=lease_seconds)
-        self.webhooks = WebhookSubscriptions(tracker)
-        self.recipients = Recipients(tracker, self.webhooks)
+    def __init__(self, app: Safeguarding, *, lease_seconds: float | None = None) -> None:
+        super().__init__(app, lease_seconds=lease_seconds)
+        self.webhooks = WebhookSubscriptions(app)
+        self.recipients = Recipients(app, self.webhooks)
 
     def create_tables(self) -> None:
         super().create_tables()
@@ -50,7 +50,7 @@ class Outbox(DeliveryTables):
         """Turn the next notices of the log (up to ``limit``) into deliveries; returns how
         many notices were consumed (0: nothing new). Call again while it returns ``limit``."""
         self.setup()
-        recorder = self.tracker.recorder
+        recorder = self.app.recorder
         limit = max(1, limit)
         while True:
             start = self.position()
@@ -75,7 +75,7 @@ class Outbox(DeliveryTables):
         per partnership and day; returns the rows added (0 when they were already there).
         The caller writes the body and keeps personal data out of it."""
         self.setup()
-        p = self.tracker.partnerships.get(partnership)
+        p = self.app.partnerships.get(partnership)
         payload = json.dumps({"subject": subject, "text": body}, sort_keys=True)
         rows = [
             Row(
@@ -97,7 +97,7 @@ class Outbox(DeliveryTables):
         if not rows:
             log.warning("partnership %s has no contacts: no digest for %s", partnership, day)
             return 0
-        now = self.at(self.tracker.clock())
+        now = self.at(self.app.clock())
         with self.cursor(commit=True) as c:
             return sum(self._insert(c, row, now) for row in rows)
 
@@ -130,7 +130,7 @@ class Outbox(DeliveryTables):
 
     def _send(self, d: Delivery, transports: Transports) -> bool:
         """Send ``d``; False when there is nothing to send it to any more (cancelled)."""
-        now = self.tracker.clock()
+        now = self.app.clock()
         payload = json.loads(d.payload)
         if d.channel == Channel.EMAIL:
             transports.send_email(

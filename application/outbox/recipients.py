@@ -45,20 +45,20 @@ TOPICS = tuple(
 class Recipients:
     """The delivery rows of one notice of the log."""
 
-    def __init__(self, tracker: Safeguarding, webhooks: WebhookSubscriptions) -> None:
-        self.tracker = tracker
+    def __init__(self, app: Safeguarding, webhooks: WebhookSubscriptions) -> None:
+        self.app = app
         self.webhooks = webhooks
 
     def rows_for(self, n: Notification) -> list[Row]:
-        event: Any = self.tracker.mapper.to_domain_event(n)
-        agg: AuditedAggregate = self.tracker.repository.get(
+        event: Any = self.app.mapper.to_domain_event(n)
+        agg: AuditedAggregate = self.app.repository.get(
             event.originator_id, version=event.originator_version
         )
         is_review = isinstance(agg, Review)
         breach = isinstance(event, AuditedAggregate.DeadlineBreached)
         agency = _responsible_agency(agg, event.clock, event.subject)
-        partnership = self.tracker.partnerships.by_code.get(agg.partnership)
-        base = self.tracker.settings.public_url.rstrip("/")
+        partnership = self.app.partnerships.by_code.get(agg.partnership)
+        base = self.app.settings.public_url.rstrip("/")
         link = f"{base}/api/v1/{'reviews' if is_review else 'cases'}/{event.originator_id}"
         kind = Kind.BREACH if breach else Kind.REMINDER
         facts = {
@@ -161,7 +161,7 @@ class Recipients:
         ]
         if breach:
             recorded = datetime.fromisoformat(facts["recorded_at"]).astimezone(LONDON).date()
-            late = self.tracker.calendar.working_days_between(due, recorded)
+            late = self.app.calendar.working_days_between(due, recorded)
             lines.append(f"Breached:    {_day(date.fromisoformat(facts['on']))}")
             if late > 0:
                 lines.append(

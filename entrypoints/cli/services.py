@@ -159,8 +159,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         jobs.close()
         app.close()
         return 0
-    tracker = bootstrap.safeguarding(settings)
-    service = bootstrap.scheduler(tracker)
+    app = bootstrap.safeguarding(settings)
+    service = bootstrap.scheduler(app)
 
     def stop(signum: int, _frame: Any) -> None:
         service.request_stop()
@@ -169,5 +169,5 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, stop)
     service.run_forever()
     service.close()
-    tracker.close()
+    app.close()
     return 0

@@ -62,7 +62,7 @@ def api(make_settings: Callable[..., Settings]) -> Iterator[Api]:
         who: issue_key(tracker, principal_id=who, role=role, agency=agency, partnerships=parts)[0]
         for who, (role, agency, parts) in PRINCIPALS.items()
     }
-    app = bootstrap.web_app(settings, tracker=tracker)
+    app = bootstrap.web_app(settings, app=tracker)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Api(client, tracker, keys)
     tracker.close()

@@ -121,7 +121,7 @@ def graph_server(settings: Settings, tracker: Safeguarding) -> Iterator[Graph]:
         for who, (role, agency, parts) in PRINCIPALS.items()
     }
     port = free_port()
-    app = bootstrap.web_app(settings, tracker=tracker)
+    app = bootstrap.web_app(settings, app=tracker)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )

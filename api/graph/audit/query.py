@@ -68,12 +68,12 @@ class AuditQuery:
         after: str | None = None,
     ) -> Connection[HistoryEvent]:
         ctx = info.context
-        subject = audit.subject(ctx.tracker, ctx.caller(), parse_id(case_id))
+        subject = audit.subject(ctx.safeguarding, ctx.caller(), parse_id(case_id))
         start = 0
         if after is not None:
             start = int(paging.decode_cursor("history", after)[0])
         entries = audit.history(
-            ctx.tracker,
+            ctx.safeguarding,
             subject.stream_id,
             after_version=start,
             limit=page_size(first, MAX_HISTORY_PAGE),
@@ -100,7 +100,7 @@ class AuditQuery:
         if version is not None and version < 1:
             raise BadArgumentError("version starts at 1")
         snapshot = audit.case_as_at(
-            ctx.tracker, ctx.caller(), parse_id(case_id), version=version, at=at
+            ctx.safeguarding, ctx.caller(), parse_id(case_id), version=version, at=at
         )
         return CaseSnapshot.of(snapshot)
 
@@ -113,7 +113,7 @@ class AuditQuery:
     ) -> IntegrityVerdict:
         ctx = info.context
         # the role is checked (CaseIntegrity) before the id is read
-        checks = CaseIntegrity(ctx.tracker, ctx.caller(), ReadModelsSeen(ctx))
+        checks = CaseIntegrity(ctx.safeguarding, ctx.caller(), ReadModelsSeen(ctx))
         return IntegrityVerdict.of(checks.verdict(parse_id(case_id)))
 
     @strawberry.field(description="Who read whose personal data, when (scrutineers only)")

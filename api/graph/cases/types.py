@@ -172,5 +172,5 @@ class CaseNode:
         principal = ctx.caller()
         if principal.role not in FULL_READERS:
             return None
-        case = ctx.tracker.case(principal, UUID(str(self.id)))
+        case = ctx.safeguarding.case(principal, UUID(str(self.id)))
         return personal_of(info, case, "case.personal")

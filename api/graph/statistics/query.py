@@ -43,7 +43,7 @@ class StatisticsQuery:
             ctx.tracker_model,
             ctx.deadlines_model,
             ctx.today(),
-            ctx.tracker.calendar,
+            ctx.safeguarding.calendar,
             partnerships=partnerships,
             received_from=received_from,
             received_to=received_to,
@@ -57,7 +57,7 @@ class StatisticsQuery:
     def read_models(self, info: Info[GraphContext, None]) -> list[ReadModelPosition]:
         ctx = info.context
         ctx.reader()
-        end = ctx.tracker.recorder.max_notification_id() or 0
+        end = ctx.safeguarding.recorder.max_notification_id() or 0
         return [
             ReadModelPosition(name=name, position=pos, lag=end - max(pos, 0))
             for name, pos in ctx.projector.positions().items()

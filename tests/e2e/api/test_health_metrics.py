@@ -29,7 +29,7 @@ def served(settings: Settings) -> Iterator[tuple[TestClient, Safeguarding, dict[
     tracker = Safeguarding(settings)
     key = issue_key(tracker, principal_id="staff", role="partnership", partnerships=["LEW"])[0]
     try:
-        app = bootstrap.web_app(settings, tracker=tracker)
+        app = bootstrap.web_app(settings, app=tracker)
         with TestClient(app, raise_server_exceptions=False) as client:
             yield client, tracker, {"Authorization": f"Bearer {key}"}
     finally:

@@ -29,7 +29,7 @@ def test_a_referral_posted_to_the_api_reaches_the_tracker_read_model(
     key = issue_key(
         tracker, principal_id="mash", role="agency", agency="MASH", partnerships=["LEW"]
     )[0]
-    app = bootstrap.web_app(settings, tracker=tracker)
+    app = bootstrap.web_app(settings, app=tracker)
     store = ReadStore(settings)
     with TestClient(app) as client:
         answer = client.post(
@@ -65,7 +65,7 @@ def test_a_read_handed_a_commands_position_sees_that_write(
         ]
         for role, agency in (("agency", "MASH"), ("partnership", ""), ("analyst", ""))
     }
-    with TestClient(bootstrap.web_app(settings, tracker=tracker)) as client:
+    with TestClient(bootstrap.web_app(settings, app=tracker)) as client:
         auth = {r: {"Authorization": f"Bearer {k}"} for r, k in keys.items()}
         answer = client.post(
             f"{V1}/cases/serious-incidents",
@@ -108,7 +108,7 @@ def test_a_read_past_what_the_read_models_reached_answers_503_to_retry(
     settings = make_settings(projector_in_process=False)
     tracker = Safeguarding(settings)
     key = issue_key(tracker, principal_id="staff", role="partnership", partnerships=["LEW"])[0]
-    with TestClient(bootstrap.web_app(settings, tracker=tracker)) as client:
+    with TestClient(bootstrap.web_app(settings, app=tracker)) as client:
         auth = {"Authorization": f"Bearer {key}"}
         answer = client.post(
             f"{V1}/cases/serious-incidents", json=body("refer_serious_incident"), headers=auth

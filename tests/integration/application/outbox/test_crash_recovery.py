@@ -57,7 +57,7 @@ def test_collected_but_never_sent_it_goes_out_once_from_another_process(
     app.close()
     survivor = Outbox(make_app())
     assert survivor.collect() == 0  # its position is the outbox's, in the database
-    transports = default_transports(survivor.tracker.settings)
+    transports = default_transports(survivor.app.settings)
     report = survivor.deliver_due(transports)
     assert (report.sent, report.failed, report.waiting) == (1, 0, 0)
     drain(survivor, transports)

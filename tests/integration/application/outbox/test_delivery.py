@@ -115,7 +115,7 @@ def test_each_notice_reaches_its_people_and_systems_exactly_once_without_names(
     failures: list[BaseException] = []
 
     def work(outbox: Outbox) -> None:
-        transports = default_transports(outbox.tracker.settings)
+        transports = default_transports(outbox.app.settings)
         try:
             start.wait()
             for _ in range(6):

@@ -32,7 +32,7 @@ def api(make_app: MakeApp) -> Iterator[tuple[TestClient, Safeguarding, dict[str,
         who: issue_key(tracker, principal_id=who, role=role, agency=agency, partnerships=parts)[0]
         for who, (role, agency, parts) in PRINCIPALS.items()
     }
-    with TestClient(bootstrap.web_app(tracker.settings, tracker=tracker)) as client:
+    with TestClient(bootstrap.web_app(tracker.settings, app=tracker)) as client:
         yield client, tracker, keys
 
 
