@@ -13,11 +13,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# the fonts the PDF documents are set in (documents/pdf.py), from Debian, never fetched at run time
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-dejavu-extra \
+    && rm -rf /var/lib/apt/lists/*
+
 # dependencies and the code (tests, benchmarks and local state stay out: .dockerignore)
 COPY pyproject.toml README.md ./
 COPY domain ./domain
 COPY application ./application
 COPY projections ./projections
+COPY documents ./documents
 COPY api ./api
 COPY scheduler ./scheduler
 COPY entrypoints ./entrypoints

@@ -1,6 +1,11 @@
 """Partnership configuration: who the partnerships are, their areas, their timescales and
 who hears of a clock's reminder or breach.
 
+``[partnerships.X.letterhead]`` and ``[partnerships.X.signatories]`` head and sign the
+letters the documents feature renders (documents/); ``templates`` names a folder whose
+files replace the built-in document templates of the same name; ``[national_panel]`` is
+whom the covering letter to the national Panel is addressed to (seed 001 appendix v).
+
 ``contacts`` are the partnership's own addresses (every reminder, breach and digest goes to
 them); ``[partnerships.X.agency_contacts]`` maps an agency's name, as the process records it
 (the agency a scoping request was addressed to, an action's owner agency), to the addresses
@@ -34,6 +39,46 @@ class UnknownAreaError(Exception):
 
 
 @dataclass(frozen=True)
+class Letterhead:
+    """What heads the partnership's letters and forms: its address, and whom to contact."""
+
+    address: tuple[str, ...] = ()
+    contact: str = ""  # a person or team, e.g. "the Partnership's Business Manager"
+    telephone: str = ""
+    email: str = ""
+    secure_email: str = ""  # where scoping forms are returned (default: email)
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str = ""
+    title: str = ""
+
+
+# Seed 001: the scoping letter is signed by the Chair of the Learning From Practice Group;
+# appendix v names no signatory (the strategic lead sends it, seed 001 "The Rapid Review").
+DEFAULT_SIGNATORIES = {
+    "scoping_letter": Signatory(title="Chair of the Learning From Practice Group"),
+    "panel_letter": Signatory(title="Strategic Safeguarding Partnership Lead"),
+}
+
+
+@dataclass(frozen=True)
+class NationalPanel:
+    """Whom the covering letter of a rapid review is addressed to (seed 001 appendix v)."""
+
+    addressee: tuple[str, ...] = (
+        "Edward Timpson CBE, Chair",
+        "Child Safeguarding Practice Review Panel",
+        "Sanctuary Buildings",
+        "20 Great Smith Street",
+        "London",
+        "SW1P 3BT",
+    )
+    salutation: str = "Edward Timpson CBE"
+
+
+@dataclass(frozen=True)
 class Partnership:
     code: str  # the reference prefix, e.g. "BHR" in BHR-2026-0007
     name: str
@@ -42,6 +87,11 @@ class Partnership:
     contacts: tuple[str, ...] = ()
     # agency name (as recorded) -> the addresses that hear of that agency's clocks
     agency_contacts: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    letterhead: Letterhead = Letterhead()
+    signatories: dict[str, Signatory] = field(
+        default_factory=lambda: dict(DEFAULT_SIGNATORIES), hash=False
+    )
+    templates: Path | None = None  # a folder of document templates replacing the built-in ones
 
     def contacts_of_agency(self, agency: str) -> tuple[str, ...]:
         """The addresses configured for ``agency`` (ignoring case and outer spaces)."""
@@ -57,6 +107,7 @@ class Partnership:
 @dataclass(frozen=True)
 class Partnerships:
     by_code: dict[str, Partnership]
+    national_panel: NationalPanel = NationalPanel()
 
     def get(self, code: str) -> Partnership:
         try:
@@ -133,7 +184,67 @@ def _agency_contacts(code: str, raw: Any) -> dict[str, tuple[str, ...]]:
     return result
 
 
-def parse_partnerships(data: dict[str, Any]) -> Partnerships:
+def _strings(code: str, what: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigurationError(f"{code}: {what} must be a list of lines")
+    return tuple(value)
+
+
+def _table(code: str, what: str, raw: Any, known: set[str], lines: str = "") -> dict[str, Any]:
+    """A sub-table of text settings (``lines``: the one that is a list of lines), refusing
+    names it does not know."""
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"{code}: {what} must be a table")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigurationError(f"{code}: unknown {what} setting {key!r}")
+        if key == lines:
+            values[key] = _strings(code, f"{what}.{key}", value)
+        elif isinstance(value, str):
+            values[key] = value
+        elif isinstance(value, dict) and not lines:
+            values[key] = value  # a nested table (signatories.<letter>), checked by the caller
+        else:
+            raise ConfigurationError(f"{code}: {what}.{key} must be text")
+    return values
+
+
+def _letterhead(code: str, raw: Any) -> Letterhead:
+    fields = {f.name for f in dataclasses.fields(Letterhead)}
+    return Letterhead(**_table(code, "letterhead", raw, fields, lines="address"))
+
+
+def _signatories(code: str, raw: Any) -> dict[str, Signatory]:
+    table = _table(code, "signatories", raw, set(DEFAULT_SIGNATORIES))
+    found = dict(DEFAULT_SIGNATORIES)
+    for letter, value in table.items():
+        found[letter] = Signatory(**_table(code, f"signatories.{letter}", value, {"name", "title"}))
+    return found
+
+
+def _templates(code: str, raw: Any, base: Path | None) -> Path | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not raw.strip():
+        raise ConfigurationError(f"{code}: templates must name a folder")
+    folder = Path(raw)
+    if not folder.is_absolute() and base is not None:
+        folder = base / folder
+    if not folder.is_dir():
+        raise ConfigurationError(f"{code}: templates folder not found: {folder}")
+    return folder
+
+
+def _national_panel(raw: Any) -> NationalPanel:
+    if raw is None:
+        return NationalPanel()
+    known = {"addressee", "salutation"}
+    return NationalPanel(**_table("national_panel", "national_panel", raw, known, "addressee"))
+
+
+def parse_partnerships(data: dict[str, Any], base: Path | None = None) -> Partnerships:
+    """The partnerships of a parsed file; relative template folders are under ``base``."""
     table = data.get("partnerships")
     if not isinstance(table, dict) or not table:
         raise ConfigurationError("no [partnerships.CODE] tables found")
@@ -151,8 +262,11 @@ def parse_partnerships(data: dict[str, Any]) -> Partnerships:
             timescales=_timescales(code, raw.get("timescales", {})),
             contacts=_addresses(code, "contacts", raw.get("contacts", [])),
             agency_contacts=_agency_contacts(code, raw.get("agency_contacts", {})),
+            letterhead=_letterhead(code, raw.get("letterhead", {})),
+            signatories=_signatories(code, raw.get("signatories", {})),
+            templates=_templates(code, raw.get("templates"), base),
         )
-    return Partnerships(result)
+    return Partnerships(result, _national_panel(data.get("national_panel")))
 
 
 def load_partnerships(path: Path) -> Partnerships:
@@ -163,4 +277,4 @@ def load_partnerships(path: Path) -> Partnerships:
         raise ConfigurationError(f"partnerships file not found: {path}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigurationError(f"{path}: {e}") from None
-    return parse_partnerships(data)
+    return parse_partnerships(data, path.parent)

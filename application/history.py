@@ -107,6 +107,32 @@ def history(
     return [history_entry(app.mapper.to_domain_event(r)) for r in rows]
 
 
+def events_until(
+    app: Application[UUID],
+    stream_id: UUID,
+    *,
+    version: int | None = None,
+    at: datetime | None = None,
+) -> list[Any]:
+    """The stream's events, oldest first, up to ``version`` (inclusive) or recorded at or
+    before the instant ``at``."""
+    events: list[Any] = []
+    for row in app.recorder.select_events(stream_id, lte=version):
+        event: Any = app.mapper.to_domain_event(row)
+        if at is not None and event.timestamp > at:
+            break
+        events.append(event)
+    return events
+
+
+def fold(events: list[Any]) -> Any:
+    """The aggregate the events make (None for no events)."""
+    state: Any = None
+    for event in events:
+        state = event.mutate(state)
+    return state
+
+
 def replay(
     app: Application[UUID],
     stream_id: UUID,
@@ -116,14 +142,7 @@ def replay(
 ) -> Any:
     """The aggregate as it stood at ``version`` (inclusive) or at the instant ``at`` (the
     last event recorded at or before it); None when nothing had been recorded by then."""
-    rows = app.recorder.select_events(stream_id, lte=version)
-    state: Any = None
-    for row in rows:
-        event: Any = app.mapper.to_domain_event(row)
-        if at is not None and event.timestamp > at:
-            break
-        state = event.mutate(state)
-    return state
+    return fold(events_until(app, stream_id, version=version, at=at))
 
 
 # --- the scrutineer's reads, with their permission checks ------------------------------------

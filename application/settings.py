@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         Path(__file__).resolve().parent.parent / "config" / "partnerships.toml",
         description="TOML file of partnerships, their local authorities and timescales",
     )
+    document_fonts: Path = Field(
+        Path("/usr/share/fonts/truetype/dejavu"),
+        description="folder holding DejaVuSans*.ttf, the font the PDF documents embed "
+        "(Debian's fonts-dejavu-core and -extra; scripts/ensure-venv installs them)",
+    )
     command_retries: int = Field(
         20, ge=1, le=100, description="attempts for a command that meets a concurrent write"
     )

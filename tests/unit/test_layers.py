@@ -3,8 +3,10 @@ layer is parsed and each of its imports checked -- at the top, inside functions,
 ``TYPE_CHECKING``, and ``importlib.import_module("...")`` with a literal name.
 
 - ``domain/`` imports no other layer;
-- ``application/`` imports nothing of ``projections/``, ``api/``, ``scheduler/``;
-- ``projections/`` imports nothing of ``api/`` or ``scheduler/``;
+- ``application/`` imports nothing of ``projections/``, ``documents/``, ``api/``, ``scheduler/``;
+- ``projections/`` imports nothing of ``documents/``, ``api/`` or ``scheduler/``;
+- ``documents/`` (rendered from the application and the read models) imports nothing of
+  ``api/`` or ``scheduler/``;
 - ``api/`` and ``scheduler/`` do not import each other: each receives what it runs on;
 - nothing imports ``entrypoints/``, the composition root that wires them all.
 """
@@ -18,13 +20,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ("domain", "application", "projections", "api", "scheduler", "entrypoints")
+LAYERS = ("domain", "application", "projections", "documents", "api", "scheduler", "entrypoints")
 FORBIDDEN: dict[str, set[str]] = {
-    "domain": {"application", "projections", "api", "scheduler", "entrypoints"},
-    "application": {"projections", "api", "scheduler", "entrypoints"},
-    "projections": {"api", "scheduler", "entrypoints"},
+    "domain": {"application", "projections", "documents", "api", "scheduler", "entrypoints"},
+    "application": {"projections", "documents", "api", "scheduler", "entrypoints"},
+    "projections": {"documents", "api", "scheduler", "entrypoints"},
+    "documents": {"api", "scheduler", "entrypoints"},
     "api": {"scheduler", "entrypoints"},
-    "scheduler": {"api", "entrypoints"},
+    "scheduler": {"api", "documents", "entrypoints"},
     "entrypoints": set(),
 }
 

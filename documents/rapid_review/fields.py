@@ -1,0 +1,111 @@
+"""Every field of the rapid review report, read from the case's events in one place.
+
+Also used by the covering letter to the Panel (panel_letter/), which states the same
+conclusion and endorsements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from application.config import Partnership
+from documents.layout import long_date
+from documents.letters import child_fields, person
+from documents.record import CaseRecord
+from domain.case import Case
+from domain.values import (
+    RECOMMENDATIONS_NEEDING_TEXT,
+    MeetingFormat,
+    RapidReviewCriterion,
+    Recommendation,
+    SafeguardingPartner,
+)
+
+PARTNER_NAMES = {
+    SafeguardingPartner.LOCAL_AUTHORITY: "Local authority",
+    SafeguardingPartner.POLICE: "Police",
+    SafeguardingPartner.ICB: "Integrated care board (ICB)",
+}
+FORMATS = {
+    MeetingFormat.FACE_TO_FACE: "face to face",
+    MeetingFormat.VIDEO: "video conference",
+    MeetingFormat.TELEPHONE: "telephone conference",
+}
+
+
+def report_fields(record: CaseRecord, partnership: Partnership) -> dict[str, Any]:
+    """The report's fields at the record's version: sections 2 and 3 blank (nothing ticked)
+    until the meeting is recorded, approvals and the submission date as they arrive."""
+    case = record.case
+    meeting = record.last(Case.RapidReviewMeetingHeld)
+    approvals = {e.partner: e for e in record.of(Case.RapidReviewReportApproved)}
+    submitted = record.last(Case.RapidReviewSubmitted)
+    recommendation = meeting.recommendation if meeting is not None else None
+    criteria = set(meeting.criteria) if meeting is not None else set()
+    return {
+        "partnership": partnership.name,
+        "reference": case.reference,
+        "panel_reference": case.panel_reference,
+        "child": child_fields(case.child),
+        "meeting_held": meeting is not None,
+        "meeting_on": meeting.on if meeting is not None else case.meeting_planned_on,
+        "meeting_planned": meeting is None and case.meeting_planned_on is not None,
+        "meeting_format": FORMATS[MeetingFormat(meeting.format)] if meeting is not None else "",
+        "participants": [
+            {"name": p.name, "role": p.role, "agency": p.agency}
+            for p in (meeting.participants if meeting is not None else ())
+        ],
+        "family": [person(m) for m in case.details.family],
+        "summary": case.details.outline,
+        "documentation": documentation(record),
+        "immediate_action_taken": meeting.immediate_action_taken if meeting else None,
+        "immediate_action_details": meeting.immediate_action_details if meeting else "",
+        "criteria": {c.value: c.value in criteria for c in RapidReviewCriterion},
+        "none_of_the_above": meeting is not None and not criteria,
+        "discussion": meeting.discussion if meeting else "",
+        "nature_of_harm": meeting.nature_of_harm if meeting else "",
+        "legal_advice_sought": meeting.legal_advice_sought if meeting else None,
+        "legal_advice_details": meeting.legal_advice_details if meeting else "",
+        "recommended": {r.value: r.value == recommendation for r in Recommendation},
+        "please_state": {
+            r.value: meeting.recommendation_other
+            if meeting is not None and r.value == recommendation
+            else ""
+            for r in RECOMMENDATIONS_NEEDING_TEXT
+        },
+        "rationale": meeting.rationale if meeting else "",
+        "unanimous": meeting.unanimous if meeting else None,
+        "dissent": meeting.dissent if meeting else "",
+        "approvals": [
+            {
+                "partner": PARTNER_NAMES[p],
+                "approver": approvals[p.value].approver if p.value in approvals else "",
+                "on": approvals[p.value].on if p.value in approvals else None,
+            }
+            for p in SafeguardingPartner
+        ],
+        "all_approved": case.approvals_complete,
+        "submitted_on": submitted.on if submitted is not None else None,
+        "received_on": case.received_on,
+        "notified_on": case.notified_on,
+    }
+
+
+def documentation(record: CaseRecord) -> list[str]:
+    """What was before the rapid review (seed 001 "Documentation"), from what is recorded:
+    the referral, the local authority's notification, the agencies' scoping forms."""
+    case = record.case
+    received = long_date(case.received_on)
+    found = [f"The completed Referral of a Serious Incident Form (received {received})"]
+    notified = record.last(Case.NationalPanelNotified)
+    if notified is not None:
+        reference = f", reference {notified.panel_reference}" if notified.panel_reference else ""
+        found.append(
+            "The Local Authority Serious Incident Notification to the national Panel "
+            f"({long_date(notified.on)}{reference})"
+        )
+    for e in record.of(Case.ScopingReturned):
+        found.append(
+            f"The Initial Scoping and Information Sharing Form of {e.agency} "
+            f"(returned {long_date(e.on)})"
+        )
+    return found
