@@ -29,12 +29,14 @@ from api.metrics import Metrics, Observe
 from api.metrics import router as metrics_router
 from api.readers import Readers
 from api.routes import commands, read_models, reads
+from api.routes import documents as document_routes
 from api.routes import outbox as outbox_routes
 from application import logs
 from application.access import AccessLog
 from application.outbox import Outbox
 from application.service import Safeguarding
 from application.settings import Settings
+from documents.service import Documents
 
 log = logging.getLogger("tracker.api")
 
@@ -174,13 +176,14 @@ def create_app(
     access_log: AccessLog,
     outbox: Outbox,
     readers: Readers,
+    documents: Documents,
     projector: Background | None = None,
     scheduler: Background | None = None,
     close: Callable[[], None] | None = None,
 ) -> FastAPI:
     """The web app on the parts it is given (``entrypoints.bootstrap.web_app`` makes them):
     the write side, the access log, the outbox, the readers of the read models (one per
-    server thread), and the threads to run beside the API
+    server thread), the documents, and the threads to run beside the API
     (``app.state.projector``, ``app.state.scheduler``), started and stopped with it;
     ``close`` runs last at shutdown (closing what the composer made for the app)."""
 
@@ -216,12 +219,14 @@ def create_app(
     app.state.scheduler = scheduler
     app.state.outbox = outbox
     app.state.readers = readers
+    app.state.documents = documents
     app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
     problems.install(app)
     app.add_exception_handler(BadHeaderError, _bad_header)
     app.include_router(commands.router)
     app.include_router(reads.router)
     app.include_router(read_models.router)
+    app.include_router(document_routes.router)
     app.include_router(outbox_routes.router)
     app.state.access_log = access_log
     app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application import errors as app_errors
 from application.config import UnknownAreaError, UnknownPartnershipError
+from documents.formats import DocumentError
 from domain import errors as domain_errors
 
 log = logging.getLogger("tracker.api")
@@ -41,6 +42,7 @@ _TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     413: "Request body too large",
+    406: "Not acceptable",
     415: "Unsupported media type",
     422: "Unprocessable content",
     503: "Service unavailable",
@@ -124,6 +126,11 @@ async def _configuration(request: Request, exc: Exception) -> JSONResponse:
     return problem(request, 422, code, str(exc))
 
 
+async def _document(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DocumentError)
+    return problem(request, exc.status, exc.code, exc.message)
+
+
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}
@@ -154,5 +161,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(app_errors.ApplicationError, _application)
     app.add_exception_handler(UnknownAreaError, _configuration)
     app.add_exception_handler(UnknownPartnershipError, _configuration)
+    app.add_exception_handler(DocumentError, _document)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)

@@ -123,9 +123,15 @@ class _StreamedTable(Flowable):
     """A table whose rows are read as the pages fill: each split takes the rows that fit
     the space left (with the header repeated), so no more than a page of rows is held."""
 
-    def __init__(self, header: tuple[Inline, ...], rows: Iterable[tuple[Inline, ...]]) -> None:
+    def __init__(
+        self,
+        header: tuple[Inline, ...],
+        rows: Iterable[tuple[Inline, ...]],
+        widths: tuple[float, ...] = (),
+    ) -> None:
         super().__init__()
         self.header = [_cell(h, bold=True) for h in header]
+        self.relative = widths or (1.0,) * len(header)
         self.rows: Iterator[tuple[Inline, ...]] = iter(rows)
         self.pending: list[Any] | None = None
         self.widths: list[float] = []
@@ -134,9 +140,11 @@ class _StreamedTable(Flowable):
         return width, height + 1  # never "fits": always split to the space left
 
     def split(self, width: float, height: float) -> list[Flowable]:
-        self.widths = [width / max(1, len(self.header))] * len(self.header)
+        self.widths = [width * w / sum(self.relative) for w in self.relative]
         taken = [self.header]
         used = self._height(self.header, width)
+        if used > height:
+            return []  # not even the header fits here: on to the next page
         more = True
         while True:
             row = self.pending if self.pending is not None else self._next()
@@ -190,7 +198,7 @@ def flowables(blocks: Iterable[Block]) -> Iterator[Flowable]:
                 data += [[_cell(c) for c in row] for row in b.rows]
                 yield Table(data, repeatRows=1, style=_TABLE_STYLE, hAlign="LEFT")
             else:
-                yield _StreamedTable(b.header, b.rows)
+                yield _StreamedTable(b.header, b.rows, b.widths)
             yield Spacer(1, 6)
         elif isinstance(b, layout.PageBreak):
             yield PageBreak()

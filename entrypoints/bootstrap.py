@@ -2,9 +2,10 @@
 
 Every process starts here -- the API (``web_app``, through ``entrypoints.asgi`` in each
 server process), ``tracker project`` and ``tracker rebuild`` (``projector``), ``tracker
-schedule`` (``scheduler``, ``scheduler_jobs``) and every other ``tracker`` command
-(``safeguarding``) -- and so do the tests, which pass their own parts (a fake clock, their
-partnerships, transports that record instead of sending) where the defaults would not do.
+schedule`` (``scheduler``, ``scheduler_jobs``), ``tracker document`` and ``tracker export``
+(``documents``) and every other ``tracker`` command (``safeguarding``) -- and so do the
+tests, which pass their own parts (a fake clock, their partnerships, transports that
+record instead of sending) where the defaults would not do.
 Each function takes the parts it builds on and makes what is not given from the settings
 (cosmicpython's ``bootstrap.py``: injectable parts with defaults).
 
@@ -26,6 +27,7 @@ from application.outbox import Outbox, Transports
 from application.service import Safeguarding
 from application.settings import Settings
 from application.watch import ClockWatch
+from documents.service import Documents
 from domain.calendar import WorkingDayCalendar
 from entrypoints.in_process import InProcessProjector
 from projections import read_models
@@ -71,6 +73,12 @@ def projector(
     processes remake the models with."""
     factory = partial(read_models, app)
     return Projector(app, store or read_store(app.settings), factory(prefix), factory=factory)
+
+
+def documents(app: Safeguarding, access_log: AccessLog | None = None) -> Documents:
+    """The documents and exports on ``app``: each report or export reads the read models
+    on a connection of its own (``projector``), closed when it is done."""
+    return Documents(app, access_log or AccessLog(app.datastore), partial(projector, app))
 
 
 def scheduler_jobs(
@@ -131,12 +139,14 @@ def web_app(
     app = app if app is not None else safeguarding(settings)
     follower = InProcessProjector(projector(app)) if settings.runs_projector_in_process else None
     service = scheduler(app, transports=transports) if settings.runs_scheduler_in_api else None
+    access_log = AccessLog(app.datastore)
     return create_app(
         settings,
         app,
-        access_log=AccessLog(app.datastore),
+        access_log=access_log,
         outbox=Outbox(app),
         readers=Readers(partial(projector, app)),
+        documents=documents(app, access_log),
         projector=follower,
         scheduler=service,
         close=app.close if made else None,

@@ -1,5 +1,6 @@
 """The ``tracker`` command: serve the API, project the read models, run the scheduler,
-generate data, verify history, summarise, manage API keys and check the configuration.
+generate data, verify history, summarise, render documents and exports, manage API keys
+and check the configuration.
 
 Configuration comes from ``TRACKER_*`` environment variables or a ``.env`` file (see
 application/settings.py and the README); ``--sqlite PATH`` is a shortcut for the embedded
@@ -14,6 +15,7 @@ from typing import Any
 
 from entrypoints.cli.config_check import cmd_config_check
 from entrypoints.cli.data import cmd_demo, cmd_generate, cmd_summary, cmd_verify
+from entrypoints.cli.documents import add_commands as add_document_commands
 from entrypoints.cli.keys import cmd_keygen, cmd_keys_create, cmd_keys_list, cmd_keys_revoke
 from entrypoints.cli.services import cmd_project, cmd_rebuild, cmd_schedule, cmd_serve
 
@@ -76,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--once", action="store_true", help="one pass now, then exit")
     sc.add_argument("--digest", action="store_true", help="with --once: queue today's digest")
     sc.set_defaults(func=cmd_schedule)
+
+    add_document_commands(add)
 
     def group(name: str, help_: str, dest: str) -> Any:
         p = sub.add_parser(name, help=help_, description=help_)
