@@ -90,7 +90,8 @@ def tick(on: bool | None) -> Raw:
 def below(value: Any, prefix: str = "") -> Raw:
     """``value`` on a line of its own after what precedes it (nothing when empty)."""
     text = shown(value)
-    return Raw(f"{_SEPARATOR}{prefix}{text}" if text else "")
+    # the space lets a label's closing ``**`` end its bold (CommonMark's flanking rule)
+    return Raw(f" {_SEPARATOR}{prefix}{text}" if text else "")
 
 
 def lines(values: Sequence[Any]) -> Raw:
@@ -164,6 +165,7 @@ def inline(token: Token) -> Inline:
             for j, piece in enumerate(child.content.split(_SEPARATOR)):
                 if j:
                     runs.append(Run(LINE_BREAK))
+                    piece = piece.lstrip(" ")
                 if piece:
                     runs.append(Run(piece, bold=bold > 0, italic=italic > 0))
         elif kind in ("strong_open", "strong_close"):
