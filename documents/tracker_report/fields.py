@@ -75,7 +75,7 @@ class TrackerReportFields:
                     "Panel notified", "Panel concurs", "Next deadline", "Due", "Overdue clocks",
                 ),
                 self._cases,
-                (15, 12, 11, 11, 20, 8, 11, 9, 30, 11, 9),
+                (17, 11, 10, 13, 17, 10, 13, 10, 24, 13, 10),
             ),
             Section(
                 "Clocks overdue",

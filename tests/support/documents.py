@@ -17,8 +17,9 @@ from docx.table import Table
 
 from documents.formats import Format
 
-
-_FOOTER = re.compile(r"^((Case|Partnership) \S+,( version \d+,)? log position \d+|event hash \S+|Page \d+)$")
+_FOOTER = re.compile(
+    r"^((Case|Partnership) \S+,( version \d+,)? log position \d+|event hash \S+|Page \d+)$"
+)
 
 
 def pdf_text(data: bytes, *, footers: bool = False) -> str:
@@ -72,7 +73,9 @@ def xlsx_rows(data: bytes, sheet: int = 1) -> list[list[Any]]:
             cells += [None] * (column - len(cells))
             v = c.find("m:v", ns)
             value: Any = None if v is None else v.text
-            if c.get("t") == "s" and value is not None:
+            if c.get("t") == "inlineStr":  # what the constant-memory mode writes
+                value = "".join(t.text or "" for t in c.iter(f"{{{ns['m']}}}t")) or None
+            elif c.get("t") == "s" and value is not None:
                 value = strings[int(value)]
             elif c.get("t") == "b" and value is not None:
                 value = value == "1"

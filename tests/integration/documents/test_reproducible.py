@@ -5,6 +5,7 @@ built-in wording."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,12 +21,16 @@ from tests.support.clock import FakeClock
 from tests.support.documents import flat, text_of
 from tests.support.scenario import AGENCIES
 
-KINDS = [(Kind.SCOPING_PACK, AGENCIES[2]), (Kind.RAPID_REVIEW_REPORT, None), (Kind.PANEL_LETTER, None)]
+KINDS = [
+    (Kind.SCOPING_PACK, AGENCIES[2]),
+    (Kind.RAPID_REVIEW_REPORT, None),
+    (Kind.PANEL_LETTER, None),
+]
 
 
 @pytest.mark.parametrize("fmt", [Format.PDF, Format.DOCX])
 def test_rendering_the_same_version_twice_gives_the_same_bytes(
-    seeded: Seeded, fmt: Format, make_tracker: object, clock: FakeClock
+    seeded: Seeded, fmt: Format, make_tracker: Callable[..., Safeguarding], clock: FakeClock
 ) -> None:
     version = seeded.last("RapidReviewReportApproved", partner="icb").originator_version
     first = {
@@ -35,14 +40,15 @@ def test_rendering_the_same_version_twice_gives_the_same_bytes(
         for kind, agency in KINDS
     }
     clock.advance(days=40)  # later, in another process with its own connections
-    other: Safeguarding = make_tracker()  # type: ignore[operator]
+    other = make_tracker()
     again = bootstrap.documents(other)
     for kind, agency in KINDS:
         rendered = again.case_document(
             ASKED, seeded.case_id, kind, fmt, agency=agency, version=version
         )
         assert rendered.content() == first[kind], kind
-        assert rendered.stamp is not None and rendered.stamp.version == version
+        assert rendered.stamp is not None
+        assert rendered.stamp.version == version
     # and the current version is another document
     current = seeded.documents.case_document(ASKED, seeded.case_id, Kind.RAPID_REVIEW_REPORT, fmt)
     assert current.content() != first[Kind.RAPID_REVIEW_REPORT]
@@ -55,7 +61,11 @@ def test_an_instant_renders_the_version_recorded_by_then(seeded: Seeded) -> None
         ASKED, seeded.case_id, Kind.RAPID_REVIEW_REPORT, Format.PDF, at=at
     )
     by_version = seeded.documents.case_document(
-        ASKED, seeded.case_id, Kind.RAPID_REVIEW_REPORT, Format.PDF, version=meeting.originator_version
+        ASKED,
+        seeded.case_id,
+        Kind.RAPID_REVIEW_REPORT,
+        Format.PDF,
+        version=meeting.originator_version,
     )
     assert by_instant.content() == by_version.content()
 

@@ -82,8 +82,7 @@ def test_each_agency_s_pack_carries_its_letter_its_section_1_and_its_answers(
             f"{returned.completed_by.name} {returned.completed_by.agency}, "
             f"{returned.completed_by.title}",
             f"Date completed: {long_date(returned.on)}",
-            "no later than "
-            f"{clock.due_on:%A}, {long_date(clock.due_on)} at 5.00 pm",
+            f"no later than {clock.due_on:%A}, {long_date(clock.due_on)} at 5.00 pm",
         ]
         for expected in (*letter, *form):
             assert flat(expected) in text, (agency, expected)

@@ -66,7 +66,8 @@ def test_each_read_of_a_document_with_personal_data_is_in_the_access_log(seeded:
         (SCRUTINEER.id, "scrutineer", "GET /api/v1/cases/{id}/documents/rapid-review-report"),
     ]
     assert all(e.request_id == "req-1" and e.reference == "LEW-2026-0001" for e in entries)
-    assert "family" in entries[0].fields and "child" in entries[0].fields
+    assert "family" in entries[0].fields
+    assert "child" in entries[0].fields
 
 
 def test_a_refused_read_writes_nothing_to_the_access_log(seeded: Seeded) -> None:
@@ -92,6 +93,4 @@ def test_a_practice_learning_referral_has_no_rapid_review_documents(seeded: Seed
         ),
     )
     with pytest.raises(WrongCaseKindError):
-        seeded.documents.case_document(
-            Asked(STAFF), made.id, Kind.RAPID_REVIEW_REPORT, Format.PDF
-        )
+        seeded.documents.case_document(Asked(STAFF), made.id, Kind.RAPID_REVIEW_REPORT, Format.PDF)
