@@ -39,7 +39,7 @@ class Served:
     keys: dict[str, str]
     case_id: UUID
 
-    def get(self, path: str, as_: str = "staff", **params: object) -> Any:
+    def get(self, path: str, as_: str = "staff", **params: Any) -> Any:
         accept = params.pop("accept", None)
         headers = {"Authorization": f"Bearer {self.keys[as_]}"}
         if accept:
