@@ -63,6 +63,7 @@ class Model:
 
     filters: dict[str, Filter]
     make: Callable[..., Any]  # the model's filter dataclass
+    # a page after the cursor (the first, counted, when None)
     fetch: Callable[[ReadSide, Cursor, Any, date, Any, str | None], Page[Any]]
     orders: dict[str, Any] = field(default_factory=dict)
     hidden_from_analysts: frozenset[str] = frozenset()
@@ -92,7 +93,15 @@ MODELS: dict[str, Model] = {
         },
         make=rm_tracker.CaseFilter,
         fetch=lambda r, c, f, on, order, after: rm_tracker.cases(
-            c, r.tracker, f, on, order=order[0], descending=order[1], first=PAGE, after=after
+            c,
+            r.tracker,
+            f,
+            on,
+            order=order[0],
+            descending=order[1],
+            first=PAGE,
+            after=after,
+            count=after is None,
         ),
         orders={o.value: o for o in rm_tracker.CaseOrder},
     ),
@@ -118,6 +127,7 @@ MODELS: dict[str, Model] = {
             descending=order[1],
             first=PAGE,
             after=after,
+            count=after is None,
         ),
         orders={o.value: o for o in rm_deadlines.DeadlineOrder},
     ),
@@ -131,7 +141,7 @@ MODELS: dict[str, Model] = {
         },
         make=rm_reviews.ReviewFilter,
         fetch=lambda r, c, f, on, order, after: rm_reviews.reviews(
-            c, r.reviews, f, first=PAGE, after=after
+            c, r.reviews, f, first=PAGE, after=after, count=after is None
         ),
         hidden_from_analysts=frozenset({"theme"}),  # free text
     ),
@@ -146,7 +156,7 @@ MODELS: dict[str, Model] = {
         },
         make=rm_reviews.ActionFilter,
         fetch=lambda r, c, f, on, order, after: rm_reviews.actions(
-            c, r.reviews, f, on, first=PAGE, after=after
+            c, r.reviews, f, on, first=PAGE, after=after, count=after is None
         ),
     ),
 }

@@ -87,13 +87,24 @@ _HEADINGS = {
     3: ParagraphStyle("h3", _BOLD, fontSize=10, leading=13, spaceBefore=6, spaceAfter=4),
 }
 _CELL = ParagraphStyle("cell", _BODY, fontSize=8.5, leading=10.5, spaceAfter=0)
+_PADDING = 3
 _TABLE_STYLE = TableStyle(
     [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), _PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), _PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), _PADDING),
+    ]
+)
+# plain-text cells of a streamed table: the cell paragraphs' font, size and leading
+_STREAM_STYLE = TableStyle(
+    [
+        *_TABLE_STYLE.getCommands(),
+        ("FONT", (0, 0), (-1, -1), FONT, _CELL.fontSize, _CELL.leading),
+        ("FONT", (0, 0), (-1, 0), f"{FONT}-Bold", _CELL.fontSize, _CELL.leading),
     ]
 )
 
@@ -121,7 +132,11 @@ def _cell(runs: Inline, *, bold: bool = False) -> PdfParagraph:
 
 class _StreamedTable(Flowable):
     """A table whose rows are read as the pages fill: each split takes the rows that fit
-    the space left (with the header repeated), so no more than a page of rows is held."""
+    the space left (with the header repeated), so no more than a page of rows is held.
+
+    A cell whose text fits its column on one line is drawn as plain text (cheap); only a
+    longer one becomes a paragraph that wraps. A row's height is worked out once, the way
+    the table will lay it out (the cells' leading and padding)."""
 
     def __init__(
         self,
@@ -130,10 +145,10 @@ class _StreamedTable(Flowable):
         widths: tuple[float, ...] = (),
     ) -> None:
         super().__init__()
-        self.header = [_cell(h, bold=True) for h in header]
+        self.header = header
         self.relative = widths or (1.0,) * len(header)
         self.rows: Iterator[tuple[Inline, ...]] = iter(rows)
-        self.pending: list[Any] | None = None
+        self.pending: tuple[Inline, ...] | None = None
         self.widths: list[float] = []
 
     def wrap(self, width: float, height: float) -> tuple[float, float]:
@@ -141,40 +156,46 @@ class _StreamedTable(Flowable):
 
     def split(self, width: float, height: float) -> list[Flowable]:
         self.widths = [width * w / sum(self.relative) for w in self.relative]
-        taken = [self.header]
-        used = self._height(self.header, width)
+        header, used = self._laid(self.header, bold=True)
         if used > height:
             return []  # not even the header fits here: on to the next page
+        taken = [header]
         more = True
         while True:
-            row = self.pending if self.pending is not None else self._next()
+            row = self.pending if self.pending is not None else next(self.rows, None)
             if row is None:
                 more = False
                 break
-            needed = self._height(row, width)
+            cells, needed = self._laid(row)
             if used + needed > height:
                 self.pending = row
                 if len(taken) == 1:
                     return []  # not even one row fits here: on to the next page
                 break
             self.pending = None
-            taken.append(row)
+            taken.append(cells)
             used += needed
-        table = Table(taken, colWidths=self.widths, repeatRows=1, style=_TABLE_STYLE)
+        table = Table(taken, colWidths=self.widths, repeatRows=1, style=_STREAM_STYLE)
         # placed a page's rows: any earlier postponement (no room left on a page) is over
         self.__dict__.pop("_postponed", None)
         return [table, self] if more else [table]
 
-    def _next(self) -> list[Any] | None:
-        row = next(self.rows, None)
-        return None if row is None else [_cell(c) for c in row]
-
-    def _height(self, row: list[Any], width: float) -> float:
-        _, height = Table([row], colWidths=self.widths, style=_TABLE_STYLE).wrap(width, 10**6)
-        return float(height)
-
-    def draw(self) -> None:  # always split before drawing
-        raise AssertionError("a streamed table is drawn through its splits")
+    def _laid(self, row: tuple[Inline, ...], *, bold: bool = False) -> tuple[list[Any], float]:
+        """The row's cells (text, or paragraphs where it must wrap) and its height."""
+        font = f"{FONT}-Bold" if bold else FONT
+        cells: list[Any] = []
+        tallest = _CELL.leading
+        for runs, width in zip(row, self.widths, strict=True):
+            text = "".join(r.text for r in runs)
+            plain = all(r.text != LINE_BREAK and r.bold == bold and not r.italic for r in runs)
+            room = width - 2 * _PADDING
+            if plain and pdfmetrics.stringWidth(text, font, _CELL.fontSize) <= room:
+                cells.append(text)
+                continue
+            paragraph = _cell(runs, bold=bold)
+            tallest = max(tallest, paragraph.wrap(room, 10**6)[1])
+            cells.append(paragraph)
+        return cells, tallest + 2 * _PADDING + 0.5
 
 
 def flowables(blocks: Iterable[Block]) -> Iterator[Flowable]:
