@@ -46,6 +46,7 @@ _FACES = {
     f"{FONT}-Oblique": "DejaVuSans-Oblique.ttf",
     f"{FONT}-BoldOblique": "DejaVuSans-BoldOblique.ttf",
 }
+FONT_FILES = tuple(_FACES.values())
 MARGIN = 18 * mm
 
 

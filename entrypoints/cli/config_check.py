@@ -16,6 +16,7 @@ from pydantic import SecretStr, ValidationError, model_validator
 
 from application.config import ConfigurationError, load_partnerships
 from application.settings import Database, Environment, Settings
+from documents.pdf import FONT_FILES
 
 
 class _UncheckedSettings(Settings):
@@ -189,6 +190,12 @@ def cmd_config_check(args: argparse.Namespace) -> int:
                         f"partnership {p.code} contacts are invented example.org addresses: "
                         f"{', '.join(invented)}"
                     )
+        missing = [f for f in FONT_FILES if not (settings.document_fonts / f).is_file()]
+        if missing:
+            problems.append(
+                f"document fonts: {', '.join(missing)} not in {settings.document_fonts} "
+                "(install fonts-dejavu-core and fonts-dejavu-extra, or set TRACKER_DOCUMENT_FONTS)"
+            )
         if not settings.smtp_host:
             notes.append("TRACKER_SMTP_HOST is not set: e-mail waits in the outbox")
         ok, message = _check_database(settings)

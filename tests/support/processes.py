@@ -20,6 +20,21 @@ def tracker_env(store: dict[str, Any], **env: str) -> dict[str, str]:
     return environment
 
 
+def tracker_cli(
+    store: dict[str, Any], *args: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``tracker ARGS`` run to its end on the test's ``store`` (in ``cwd``), its output kept."""
+    return subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli", *args],
+        env=tracker_env(store),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=cwd,
+    )
+
+
 def tracker_process(
     args: Sequence[str], store: dict[str, Any], log: Path, **env: str
 ) -> subprocess.Popen[bytes]:

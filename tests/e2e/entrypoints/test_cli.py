@@ -20,19 +20,8 @@ from application.settings import Settings
 from entrypoints.cli import build_parser
 from tests.conftest import TEST_KEY
 from tests.support.graph import free_port
-from tests.support.processes import eventually, tracker_env, tracker_process
+from tests.support.processes import eventually, tracker_cli, tracker_env, tracker_process
 from tests.support.tamper import delete_event
-
-
-def tracker_cli(store: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "entrypoints.cli", *args],
-        env=tracker_env(store),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_generate_writes_cases_that_verify_and_summarise(store: dict[str, Any]) -> None:

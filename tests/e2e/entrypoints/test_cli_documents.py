@@ -13,20 +13,8 @@ from application.access import AccessLog
 from application.service import Safeguarding
 from tests.support.clock import FakeClock
 from tests.support.documents import csv_rows, flat, pdf_text
-from tests.support.processes import tracker_env
+from tests.support.processes import tracker_cli, tracker_env
 from tests.support.scenario import AGENCIES, walk_to_panel_response
-
-
-def tracker_cli(store: dict[str, Any], *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "entrypoints.cli", *args],
-        env=tracker_env(store),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=cwd,
-    )
 
 
 def test_a_document_and_an_export_are_written_to_files(
@@ -72,3 +60,19 @@ def test_refusals_are_printed_with_a_non_zero_exit(
     missing = tracker_cli(store, "document", "panel-letter", cwd=tmp_path)
     assert missing.returncode == 2
     assert "needs the case's id" in missing.stderr
+
+
+def test_config_check_names_missing_document_fonts(
+    store: dict[str, Any], make_tracker: Callable[..., Safeguarding], tmp_path: Path
+) -> None:
+    make_tracker().close()
+    checked = subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli", "config", "check"],
+        env=tracker_env(store, TRACKER_DOCUMENT_FONTS=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert checked.returncode == 1
+    assert "FAIL   document fonts: DejaVuSans.ttf" in checked.stdout
