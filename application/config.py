@@ -14,7 +14,7 @@ import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,9 @@ class Partnership:
     contacts: tuple[str, ...] = ()
     # agency name (as recorded) -> the addresses that hear of that agency's clocks
     agency_contacts: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    # the partnership's own closure days (e.g. between Christmas and New Year): not working
+    # days for its clocks, on top of the England & Wales bank holidays
+    closures: tuple[date, ...] = ()
 
     def contacts_of_agency(self, agency: str) -> tuple[str, ...]:
         """The addresses configured for ``agency`` (ignoring case and outer spaces)."""
@@ -74,6 +77,10 @@ class Partnerships:
     def timescales(self, code: str) -> Timescales:
         p = self.by_code.get(code)
         return p.timescales if p else Timescales()
+
+    def closures(self, code: str) -> tuple[date, ...]:
+        p = self.by_code.get(code)
+        return p.closures if p else ()
 
     def __iter__(self) -> Any:
         return iter(self.by_code.values())
@@ -133,6 +140,20 @@ def _agency_contacts(code: str, raw: Any) -> dict[str, tuple[str, ...]]:
     return result
 
 
+# What a [partnerships.CODE] table may hold; anything else is a mistake to report, not skip.
+PARTNERSHIP_KEYS = frozenset(
+    {"name", "local_authorities", "contacts", "agency_contacts", "timescales", "closures"}
+)
+
+
+def _closures(code: str, value: Any) -> tuple[date, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(d, date) and not isinstance(d, datetime) for d in value
+    ):
+        raise ConfigurationError(f"{code}: closures must be a list of dates (2026-12-29, ...)")
+    return tuple(sorted(set(value)))
+
+
 def parse_partnerships(data: dict[str, Any]) -> Partnerships:
     table = data.get("partnerships")
     if not isinstance(table, dict) or not table:
@@ -141,6 +162,12 @@ def parse_partnerships(data: dict[str, Any]) -> Partnerships:
     for code, raw in table.items():
         if not code.isalnum() or not code.isupper():
             raise ConfigurationError(f"partnership code {code!r} must be upper-case letters")
+        if not isinstance(raw, dict):
+            raise ConfigurationError(f"{code}: must be a table")
+        unknown = sorted(set(raw) - PARTNERSHIP_KEYS)
+        if unknown:
+            known = ", ".join(sorted(PARTNERSHIP_KEYS))
+            raise ConfigurationError(f"{code}: unknown setting {unknown[0]!r} (known: {known})")
         areas = raw.get("local_authorities")
         if not isinstance(areas, list) or not areas or not all(isinstance(a, str) for a in areas):
             raise ConfigurationError(f"{code}: local_authorities must list at least one name")
@@ -151,6 +178,7 @@ def parse_partnerships(data: dict[str, Any]) -> Partnerships:
             timescales=_timescales(code, raw.get("timescales", {})),
             contacts=_addresses(code, "contacts", raw.get("contacts", [])),
             agency_contacts=_agency_contacts(code, raw.get("agency_contacts", {})),
+            closures=_closures(code, raw.get("closures", [])),
         )
     return Partnerships(result)
 

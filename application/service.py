@@ -82,6 +82,7 @@ class Safeguarding(Application[UUID]):
         self.partnerships = partnerships or load_partnerships(self.settings.partnerships_file)
         self.clock = clock
         self.calendar = calendar or england_and_wales()
+        self._calendars: dict[str, WorkingDayCalendar] = {}
         super().__init__(env=self.settings.eventsourcing_env())
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -98,6 +99,15 @@ class Safeguarding(Application[UUID]):
 
     def timescales(self, partnership: str) -> Timescales:
         return self.partnerships.timescales(partnership)
+
+    def calendar_of(self, partnership: str) -> WorkingDayCalendar:
+        """The working days of ``partnership``'s clocks: the application's calendar, closed
+        also on the partnership's own closure days (``closures`` in its configuration)."""
+        found = self._calendars.get(partnership)
+        if found is None:
+            found = self.calendar.with_closures(self.partnerships.closures(partnership))
+            self._calendars[partnership] = found
+        return found
 
     # ------------------------------------------------------------- the command path
 
@@ -307,7 +317,8 @@ class Safeguarding(Application[UUID]):
 
     def _clocks_of(self, case: Case, today: date | None = None) -> list[Clock]:
         when = today or self.today()
-        return case_clocks(case, when, self.timescales(case.partnership), self.calendar)
+        p = case.partnership
+        return case_clocks(case, when, self.timescales(p), self.calendar_of(p))
 
     def case_view(self, principal: Principal, case_id: UUID) -> CaseView:
         """The case as the caller's role may see it (application/views.py)."""
@@ -345,4 +356,5 @@ class Safeguarding(Application[UUID]):
     ) -> list[Clock]:
         review = self._load(Review, review_id, principal)
         when = today or self.today()
-        return review_clocks(review, when, self.timescales(review.partnership), self.calendar)
+        p = review.partnership
+        return review_clocks(review, when, self.timescales(p), self.calendar_of(p))

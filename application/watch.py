@@ -71,8 +71,8 @@ class ClockWatch:
     def clocks(self, agg: Case | Review, today: date) -> list[Clock]:
         t = self.app.timescales(agg.partnership)
         if isinstance(agg, Case):
-            return case_clocks(agg, today, t, self.app.calendar)
-        return review_clocks(agg, today, t, self.app.calendar)
+            return case_clocks(agg, today, t, self.app.calendar_of(agg.partnership))
+        return review_clocks(agg, today, t, self.app.calendar_of(agg.partnership))
 
     def due(self, agg: Case | Review, today: date) -> list[Notice]:
         """What the watch would record on ``agg`` today (nothing once it is closed)."""
@@ -82,7 +82,7 @@ class ClockWatch:
             self.clocks(agg, today),
             agg.clock_notices,
             today,
-            self.app.calendar,
+            self.app.calendar_of(agg.partnership),
             remind_working_days_before=self.app.settings.remind_working_days_before,
         )
 

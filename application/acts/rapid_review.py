@@ -57,7 +57,7 @@ class RequestScoping(CaseAct):
     period_to: date | None = None
 
     def perform(self, subject: Any, audit: Audit, env: Env) -> None:
-        due = self.due_on or env.calendar.add_working_days(
+        due = self.due_on or env.calendar_of(subject.partnership).add_working_days(
             self.on, env.timescales(subject.partnership).scoping_returned
         )
         subject.request_scoping(**{**self.payload(), "audit": audit, "due_on": due})

@@ -161,7 +161,8 @@ class Recipients:
         ]
         if breach:
             recorded = datetime.fromisoformat(facts["recorded_at"]).astimezone(LONDON).date()
-            late = self.app.calendar.working_days_between(due, recorded)
+            calendar = self.app.calendar_of(facts["partnership"])
+            late = calendar.working_days_between(due, recorded)
             lines.append(f"Breached:    {_day(date.fromisoformat(facts['on']))}")
             if late > 0:
                 lines.append(
