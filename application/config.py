@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from domain.clocks import Timescales
+from domain.timescales import StartFact, Timescales
 
 
 class ConfigurationError(Exception):
@@ -87,6 +87,12 @@ class Partnerships:
 
 
 _TIMESCALE_FIELDS = {f.name: f for f in dataclasses.fields(Timescales)}
+# The facts each configurable clock may count from (where the seeds word it differently).
+_START_FACTS: dict[str, tuple[StartFact, ...]] = {
+    "scoping_returned_from": (StartFact.REQUEST, StartFact.NOTIFICATION),
+    "rapid_review_meeting_from": (StartFact.NOTIFICATION, StartFact.REFERRAL),
+    "rapid_review_submission_from": (StartFact.NOTIFICATION, StartFact.AWARE),
+}
 
 
 def _timescales(code: str, raw: dict[str, Any]) -> Timescales:
@@ -95,13 +101,19 @@ def _timescales(code: str, raw: dict[str, Any]) -> Timescales:
         if key not in _TIMESCALE_FIELDS:
             known = ", ".join(sorted(_TIMESCALE_FIELDS))
             raise ConfigurationError(f"{code}: unknown timescale {key!r} (known: {known})")
-        if key == "learning_group_meetings":
+        if key.endswith("_meetings"):
             if not isinstance(value, list) or not all(isinstance(d, date) for d in value):
                 raise ConfigurationError(f"{code}: {key} must be a list of dates")
             value = tuple(sorted(value))
-        elif key == "learning_group_first_meeting":
+        elif key.endswith("_first_meeting"):
             if not isinstance(value, date):
                 raise ConfigurationError(f"{code}: {key} must be a date")
+        elif key.endswith("_from"):
+            allowed = _START_FACTS[key]
+            if value not in {f.value for f in allowed}:
+                choices = ", ".join(f.value for f in allowed)
+                raise ConfigurationError(f"{code}: {key} must be one of: {choices}")
+            value = StartFact(value)
         elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ConfigurationError(f"{code}: {key} must be a whole number of days")
         values[key] = value

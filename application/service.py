@@ -41,14 +41,22 @@ from application.policy import authorise
 from application.records import IdempotencyRecord, ReferenceCounter, series_for
 from application.settings import Settings
 from application.transcodings import register_domain_transcodings
-from application.views import CaseView, ScopingView, case_view, scoping_view
+from application.views import (
+    CaseView,
+    ReviewView,
+    ScopingView,
+    case_view,
+    review_view,
+    scoping_view,
+)
 from domain.base import LONDON, AuditedAggregate
 from domain.calendar import WorkingDayCalendar, england_and_wales
 from domain.case import Case
 from domain.chain import fingerprint
-from domain.clocks import Clock, Timescales, case_clocks, review_clocks
+from domain.clocks import Clock, case_clocks, review_clocks
 from domain.errors import DomainError
 from domain.review import Review
+from domain.timescales import Timescales
 from domain.values import Audit, Role
 
 A = TypeVar("A", bound=AuditedAggregate)
@@ -232,12 +240,18 @@ class Safeguarding(Application[UUID]):
                 f"{record.command} request"
             )
         position = position_of(self.recorder, record.aggregate_id, record.answer_version)
+        answered = list(
+            self.events.get(
+                record.aggregate_id, gt=record.answer_version - 1, lte=record.answer_version
+            )
+        )
         return CommandResult(
             id=record.aggregate_id,
             reference=record.reference,
             version=record.answer_version,
             position=position or 0,
             replayed=True,
+            action_id=getattr(answered[-1], "action_id", None) if answered else None,
         )
 
     def _save_command(
@@ -261,14 +275,16 @@ class Safeguarding(Application[UUID]):
                 )
             )
         recordings: list[Recording[UUID]] = self.save(*objs, *extra)
-        position = max(
-            r.notification.id for r in recordings if r.domain_event.originator_id == subject.id
+        last = max(
+            (r for r in recordings if r.domain_event.originator_id == subject.id),
+            key=lambda r: r.notification.id,
         )
         return CommandResult(
             id=subject.id,
             reference=subject.reference,
             version=subject.version,
-            position=position,
+            position=last.notification.id,
+            action_id=getattr(last.domain_event, "action_id", None),
         )
 
     # ----------------------------------------------------------------- loading
@@ -350,6 +366,11 @@ class Safeguarding(Application[UUID]):
             clocks = self._clocks_of(case)
             views.append(scoping_view(case, case.scoping[principal.agency], clocks))
         return views
+
+    def review_view(self, principal: Principal, review_id: UUID) -> ReviewView:
+        """The review, with its clocks and its actions, as the caller's role may see it."""
+        review = self._load(Review, review_id, principal)
+        return review_view(principal, review, self.review_clocks(principal, review_id))
 
     def review_clocks(
         self, principal: Principal, review_id: UUID, today: date | None = None

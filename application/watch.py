@@ -26,7 +26,8 @@ from application.errors import ConcurrentWriteError
 from application.service import Safeguarding, back_off
 from domain.base import AuditedAggregate, local_date
 from domain.case import Case
-from domain.clocks import Clock, Notice, NoticeKind, case_clocks, notices_due, review_clocks
+from domain.clocks import Clock, case_clocks, review_clocks
+from domain.notices import Notice, NoticeKind, notices_due
 from domain.review import Review
 from domain.values import Audit, Role, Source
 

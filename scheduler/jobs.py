@@ -25,7 +25,7 @@ from typing import Any
 from application.outbox import DeliveryReport, Outbox, Transports
 from application.service import Safeguarding
 from application.watch import ClockWatch, WatchReport
-from domain.clocks import NoticeKind
+from domain.notices import NoticeKind
 from projections.deadlines import Deadlines
 from projections.digest import digest, render
 from projections.engine import Projector
