@@ -77,6 +77,10 @@ class ClockStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# The subject of the approvals clock that runs again once a dispute about the rapid
+# review's outcome has been mediated (the first instance, from the meeting, has none).
+AFTER_MEDIATION = "after mediation"
+
 # Review types whose report is published (the six-month clock of seed 001 "Next steps").
 PUBLISHED_REVIEW_TYPES = frozenset({ReviewType.LOCAL_CSPR.value, ReviewType.LEARNING_REVIEW.value})
 
@@ -303,6 +307,7 @@ def _rapid_review_clocks(case: Case, notified: date, b: _Builder, t: Timescales)
                 agreed,
                 b.working(agreed, t.report_approval),
                 case.approvals_completed_on,
+                subject=AFTER_MEDIATION,
             )
     submission_from = _from(t.rapid_review_submission_from, case, notified)
     b.add(

@@ -116,8 +116,12 @@ class Deadlines(FoldedModel):
             if isinstance(state, Case):
                 rows += _rows(state, self.fold.clocks(state), None)
             elif isinstance(state, Review):
+                clocks = self.fold.clocks(state)
                 paused = state.deferrals[-1].deferred_on if state.is_deferred else None
-                rows += _rows(state, self.fold.clocks(state), paused)
+                due = next((c.due_on for c in clocks if c.name.value == "review_publication"), None)
+                if paused is not None and due is not None and paused > due:
+                    paused = None  # deferred once already past due: the clock stays breached
+                rows += _rows(state, clocks, paused)
         if replace:
             delete_where_in(c, self.table, "stream_id", ids)
         insert_rows(c, self.table, COLUMNS, rows)
