@@ -146,6 +146,9 @@ class CommandAnswer(BaseModel):
         description="log position of the command's last event: hand it to a read to see "
         "your own write"
     )
+    action_id: str | None = Field(
+        None, description="the action the command agreed or completed (A<n>), else null"
+    )
 
 
 class Problem(BaseModel):

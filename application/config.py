@@ -19,11 +19,11 @@ import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from domain.clocks import Timescales
+from domain.timescales import StartFact, Timescales
 
 
 class ConfigurationError(Exception):
@@ -87,6 +87,9 @@ class Partnership:
     contacts: tuple[str, ...] = ()
     # agency name (as recorded) -> the addresses that hear of that agency's clocks
     agency_contacts: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    # the partnership's own closure days (e.g. between Christmas and New Year): not working
+    # days for its clocks, on top of the England & Wales bank holidays
+    closures: tuple[date, ...] = ()
     letterhead: Letterhead = Letterhead()
     signatories: dict[str, Signatory] = field(
         default_factory=lambda: dict(DEFAULT_SIGNATORIES), hash=False
@@ -126,11 +129,21 @@ class Partnerships:
         p = self.by_code.get(code)
         return p.timescales if p else Timescales()
 
+    def closures(self, code: str) -> tuple[date, ...]:
+        p = self.by_code.get(code)
+        return p.closures if p else ()
+
     def __iter__(self) -> Any:
         return iter(self.by_code.values())
 
 
 _TIMESCALE_FIELDS = {f.name: f for f in dataclasses.fields(Timescales)}
+# The facts each configurable clock may count from (where the seeds word it differently).
+_START_FACTS: dict[str, tuple[StartFact, ...]] = {
+    "scoping_returned_from": (StartFact.REQUEST, StartFact.NOTIFICATION),
+    "rapid_review_meeting_from": (StartFact.NOTIFICATION, StartFact.REFERRAL),
+    "rapid_review_submission_from": (StartFact.NOTIFICATION, StartFact.AWARE),
+}
 
 
 def _timescales(code: str, raw: dict[str, Any]) -> Timescales:
@@ -139,13 +152,19 @@ def _timescales(code: str, raw: dict[str, Any]) -> Timescales:
         if key not in _TIMESCALE_FIELDS:
             known = ", ".join(sorted(_TIMESCALE_FIELDS))
             raise ConfigurationError(f"{code}: unknown timescale {key!r} (known: {known})")
-        if key == "learning_group_meetings":
+        if key.endswith("_meetings"):
             if not isinstance(value, list) or not all(isinstance(d, date) for d in value):
                 raise ConfigurationError(f"{code}: {key} must be a list of dates")
             value = tuple(sorted(value))
-        elif key == "learning_group_first_meeting":
+        elif key.endswith("_first_meeting"):
             if not isinstance(value, date):
                 raise ConfigurationError(f"{code}: {key} must be a date")
+        elif key.endswith("_from"):
+            allowed = _START_FACTS[key]
+            if value not in {f.value for f in allowed}:
+                choices = ", ".join(f.value for f in allowed)
+                raise ConfigurationError(f"{code}: {key} must be one of: {choices}")
+            value = StartFact(value)
         elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ConfigurationError(f"{code}: {key} must be a whole number of days")
         values[key] = value
@@ -182,6 +201,21 @@ def _agency_contacts(code: str, raw: Any) -> dict[str, tuple[str, ...]]:
         seen.add(name.casefold())
         result[name] = _addresses(code, f"agency_contacts for {name!r}", value)
     return result
+
+
+# What a [partnerships.CODE] table may hold; anything else is a mistake to report, not skip.
+PARTNERSHIP_KEYS = frozenset(
+    {"name", "local_authorities", "contacts", "agency_contacts", "timescales", "closures"}
+    | {"letterhead", "signatories", "templates"}  # the documents' (documents/)
+)
+
+
+def _closures(code: str, value: Any) -> tuple[date, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(d, date) and not isinstance(d, datetime) for d in value
+    ):
+        raise ConfigurationError(f"{code}: closures must be a list of dates (2026-12-29, ...)")
+    return tuple(sorted(set(value)))
 
 
 def _strings(code: str, what: str, value: Any) -> tuple[str, ...]:
@@ -252,6 +286,12 @@ def parse_partnerships(data: dict[str, Any], base: Path | None = None) -> Partne
     for code, raw in table.items():
         if not code.isalnum() or not code.isupper():
             raise ConfigurationError(f"partnership code {code!r} must be upper-case letters")
+        if not isinstance(raw, dict):
+            raise ConfigurationError(f"{code}: must be a table")
+        unknown = sorted(set(raw) - PARTNERSHIP_KEYS)
+        if unknown:
+            known = ", ".join(sorted(PARTNERSHIP_KEYS))
+            raise ConfigurationError(f"{code}: unknown setting {unknown[0]!r} (known: {known})")
         areas = raw.get("local_authorities")
         if not isinstance(areas, list) or not areas or not all(isinstance(a, str) for a in areas):
             raise ConfigurationError(f"{code}: local_authorities must list at least one name")
@@ -265,6 +305,7 @@ def parse_partnerships(data: dict[str, Any], base: Path | None = None) -> Partne
             letterhead=_letterhead(code, raw.get("letterhead", {})),
             signatories=_signatories(code, raw.get("signatories", {})),
             templates=_templates(code, raw.get("templates"), base),
+            closures=_closures(code, raw.get("closures", [])),
         )
     return Partnerships(result, _national_panel(data.get("national_panel")))
 

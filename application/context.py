@@ -42,3 +42,4 @@ class CommandResult:
     version: int
     position: int
     replayed: bool = False  # True when this is the first answer returned again
+    action_id: str | None = None  # the action an act agreed or completed

@@ -219,6 +219,7 @@ def case_as_at(
         raise NotFoundError(f"case {stream_id} has no version {version or 'recorded by then'}")
     when = at or case.modified_on
     as_of = when.astimezone(LONDON).date()
-    clocks = case_clocks(case, as_of, app.timescales(case.partnership), app.calendar)
+    p = case.partnership
+    clocks = case_clocks(case, as_of, app.timescales(p), app.calendar_of(p))
     scoping = [scoping_view(case, s, clocks) for s in case.scoping.values()]
     return CaseAsAt(case=case, as_of=as_of, clocks=clocks, scoping=scoping)

@@ -41,14 +41,22 @@ from application.policy import authorise
 from application.records import IdempotencyRecord, ReferenceCounter, series_for
 from application.settings import Settings
 from application.transcodings import register_domain_transcodings
-from application.views import CaseView, ScopingView, case_view, scoping_view
+from application.views import (
+    CaseView,
+    ReviewView,
+    ScopingView,
+    case_view,
+    review_view,
+    scoping_view,
+)
 from domain.base import LONDON, AuditedAggregate
 from domain.calendar import WorkingDayCalendar, england_and_wales
 from domain.case import Case
 from domain.chain import fingerprint
-from domain.clocks import Clock, Timescales, case_clocks, review_clocks
+from domain.clocks import Clock, case_clocks, review_clocks
 from domain.errors import DomainError
 from domain.review import Review
+from domain.timescales import Timescales
 from domain.values import Audit, Role
 
 A = TypeVar("A", bound=AuditedAggregate)
@@ -82,6 +90,7 @@ class Safeguarding(Application[UUID]):
         self.partnerships = partnerships or load_partnerships(self.settings.partnerships_file)
         self.clock = clock
         self.calendar = calendar or england_and_wales()
+        self._calendars: dict[str, WorkingDayCalendar] = {}
         super().__init__(env=self.settings.eventsourcing_env())
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -98,6 +107,15 @@ class Safeguarding(Application[UUID]):
 
     def timescales(self, partnership: str) -> Timescales:
         return self.partnerships.timescales(partnership)
+
+    def calendar_of(self, partnership: str) -> WorkingDayCalendar:
+        """The working days of ``partnership``'s clocks: the application's calendar, closed
+        also on the partnership's own closure days (``closures`` in its configuration)."""
+        found = self._calendars.get(partnership)
+        if found is None:
+            found = self.calendar.with_closures(self.partnerships.closures(partnership))
+            self._calendars[partnership] = found
+        return found
 
     # ------------------------------------------------------------- the command path
 
@@ -222,12 +240,18 @@ class Safeguarding(Application[UUID]):
                 f"{record.command} request"
             )
         position = position_of(self.recorder, record.aggregate_id, record.answer_version)
+        answered = list(
+            self.events.get(
+                record.aggregate_id, gt=record.answer_version - 1, lte=record.answer_version
+            )
+        )
         return CommandResult(
             id=record.aggregate_id,
             reference=record.reference,
             version=record.answer_version,
             position=position or 0,
             replayed=True,
+            action_id=getattr(answered[-1], "action_id", None) if answered else None,
         )
 
     def _save_command(
@@ -251,14 +275,16 @@ class Safeguarding(Application[UUID]):
                 )
             )
         recordings: list[Recording[UUID]] = self.save(*objs, *extra)
-        position = max(
-            r.notification.id for r in recordings if r.domain_event.originator_id == subject.id
+        last = max(
+            (r for r in recordings if r.domain_event.originator_id == subject.id),
+            key=lambda r: r.notification.id,
         )
         return CommandResult(
             id=subject.id,
             reference=subject.reference,
             version=subject.version,
-            position=position,
+            position=last.notification.id,
+            action_id=getattr(last.domain_event, "action_id", None),
         )
 
     # ----------------------------------------------------------------- loading
@@ -307,7 +333,8 @@ class Safeguarding(Application[UUID]):
 
     def _clocks_of(self, case: Case, today: date | None = None) -> list[Clock]:
         when = today or self.today()
-        return case_clocks(case, when, self.timescales(case.partnership), self.calendar)
+        p = case.partnership
+        return case_clocks(case, when, self.timescales(p), self.calendar_of(p))
 
     def case_view(self, principal: Principal, case_id: UUID) -> CaseView:
         """The case as the caller's role may see it (application/views.py)."""
@@ -340,9 +367,15 @@ class Safeguarding(Application[UUID]):
             views.append(scoping_view(case, case.scoping[principal.agency], clocks))
         return views
 
+    def review_view(self, principal: Principal, review_id: UUID) -> ReviewView:
+        """The review, with its clocks and its actions, as the caller's role may see it."""
+        review = self._load(Review, review_id, principal)
+        return review_view(principal, review, self.review_clocks(principal, review_id))
+
     def review_clocks(
         self, principal: Principal, review_id: UUID, today: date | None = None
     ) -> list[Clock]:
         review = self._load(Review, review_id, principal)
         when = today or self.today()
-        return review_clocks(review, when, self.timescales(review.partnership), self.calendar)
+        p = review.partnership
+        return review_clocks(review, when, self.timescales(p), self.calendar_of(p))

@@ -7,14 +7,17 @@ and admins read no case here (analysts use the pseudonymised read models).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from application.context import Principal
 from application.errors import NotFoundError, NotPermittedError
 from domain.case import Case, ScopingState
-from domain.clocks import Clock
+from domain.clocks import Clock, ClockName
+from domain.review import Review
 from domain.values import Incident, ReferralDetails, Role
 
 FULL_READERS = frozenset({Role.PARTNERSHIP, Role.PARTNER, Role.SCRUTINEER})
@@ -64,6 +67,40 @@ class CaseView:
     clocks: tuple[ClockView, ...] = ()
     referral: ReferralDetails | None = None
     incident: Incident | None = None
+    actions: tuple[ActionView, ...] = ()  # the case's own action plan
+
+
+@dataclass(frozen=True)
+class ActionView:
+    action_id: str
+    description: str
+    owner_agency: str
+    agreed_on: date
+    due_on: date
+    completed_on: date | None
+    status: str  # the action's clock: pending, met, met_late, breached, cancelled
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    id: UUID
+    reference: str
+    partnership: str
+    review_type: str
+    case_ids: tuple[UUID, ...]
+    theme: str
+    commissioned_on: date
+    terms_agreed_on: date | None
+    reviewers: tuple[str, ...]
+    deferred: bool
+    final_report_on: date | None
+    pre_publication_sent_on: date | None
+    published_on: date | None
+    link: str
+    closed_on: date | None
+    version: int
+    clocks: tuple[ClockView, ...]
+    actions: tuple[ActionView, ...]
 
 
 def clock_view(c: Clock) -> ClockView:
@@ -75,6 +112,51 @@ def clock_view(c: Clock) -> ClockView:
         status=c.status.value,
         stopped_on=c.stopped_on,
         working_days_late=c.working_days_late,
+    )
+
+
+def action_views(actions: Iterable[Any], clocks: list[Clock]) -> tuple[ActionView, ...]:
+    """Each action (of a case or a review) with the status of its clock."""
+    status = {c.subject: c.status.value for c in clocks if c.name is ClockName.ACTION_DUE}
+    return tuple(
+        ActionView(
+            action_id=a.action_id,
+            description=a.description,
+            owner_agency=a.owner_agency,
+            agreed_on=a.agreed_on,
+            due_on=a.due_on,
+            completed_on=a.completed_on,
+            status=status.get(a.action_id, "pending"),
+        )
+        for a in sorted(actions, key=lambda a: int(a.action_id[1:]))
+    )
+
+
+def review_view(principal: Principal, review: Review, clocks: list[Clock]) -> ReviewView:
+    """A review for the partnership's staff, its partners and its scrutineer."""
+    if principal.role not in FULL_READERS:
+        raise NotPermittedError(f"the {principal.role.value} role reads no review here")
+    if not principal.may_see(review.partnership):
+        raise NotFoundError(f"no review {review.id}")
+    return ReviewView(
+        id=review.id,
+        reference=review.reference,
+        partnership=review.partnership,
+        review_type=review.review_type,
+        case_ids=review.case_ids,
+        theme=review.theme,
+        commissioned_on=review.commissioned_on,
+        terms_agreed_on=review.terms_agreed_on,
+        reviewers=review.reviewers,
+        deferred=review.is_deferred,
+        final_report_on=review.final_report_on,
+        pre_publication_sent_on=review.pre_publication_sent_on,
+        published_on=review.published_on,
+        link=review.link,
+        closed_on=review.closed_on,
+        version=review.version,
+        clocks=tuple(clock_view(c) for c in clocks),
+        actions=action_views(review.actions.values(), clocks),
     )
 
 
@@ -136,4 +218,5 @@ def case_view(principal: Principal, case: Case, clocks: list[Clock]) -> CaseView
         clocks=tuple(clock_view(c) for c in clocks) if full else (),
         referral=case.details,
         incident=case.incident,
+        actions=action_views(case.actions.values(), clocks) if full else (),
     )

@@ -26,7 +26,8 @@ from application.errors import ConcurrentWriteError
 from application.service import Safeguarding, back_off
 from domain.base import AuditedAggregate, local_date
 from domain.case import Case
-from domain.clocks import Clock, Notice, NoticeKind, case_clocks, notices_due, review_clocks
+from domain.clocks import Clock, case_clocks, review_clocks
+from domain.notices import Notice, NoticeKind, notices_due
 from domain.review import Review
 from domain.values import Audit, Role, Source
 
@@ -71,8 +72,8 @@ class ClockWatch:
     def clocks(self, agg: Case | Review, today: date) -> list[Clock]:
         t = self.app.timescales(agg.partnership)
         if isinstance(agg, Case):
-            return case_clocks(agg, today, t, self.app.calendar)
-        return review_clocks(agg, today, t, self.app.calendar)
+            return case_clocks(agg, today, t, self.app.calendar_of(agg.partnership))
+        return review_clocks(agg, today, t, self.app.calendar_of(agg.partnership))
 
     def due(self, agg: Case | Review, today: date) -> list[Notice]:
         """What the watch would record on ``agg`` today (nothing once it is closed)."""
@@ -82,7 +83,7 @@ class ClockWatch:
             self.clocks(agg, today),
             agg.clock_notices,
             today,
-            self.app.calendar,
+            self.app.calendar_of(agg.partnership),
             remind_working_days_before=self.app.settings.remind_working_days_before,
         )
 

@@ -122,7 +122,7 @@ MODELS: dict[str, Model] = {
             r.deadlines,
             f,
             on,
-            r.app.calendar,
+            r.app.calendar_of,
             order=order[0],
             descending=order[1],
             first=PAGE,

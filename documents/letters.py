@@ -83,15 +83,15 @@ def family_groups(family: tuple[FamilyMember, ...]) -> dict[str, list[dict[str, 
 
 
 def person(member: FamilyMember) -> dict[str, Any]:
-    """A family member's fields as the forms show them (also-known-as and previous
-    addresses are not recorded for family members yet: shown blank)."""
+    """A family member's fields as the forms show them."""
     return {
         "name": member.name,
         "relationship": member.relationship,
-        "also_known_as": getattr(member, "also_known_as", ""),
+        "also_known_as": member.also_known_as,
         "date_of_birth": member.date_of_birth,
+        "date_of_death": member.date_of_death,
         "address": member.address,
-        "previous_addresses": getattr(member, "previous_addresses", ""),
+        "previous_addresses": "; ".join(member.previous_addresses),
         "legal_status": member.legal_status,
         "ethnicity": member.ethnicity,
     }
@@ -101,6 +101,7 @@ def person_blank() -> dict[str, Any]:
     """A family member's fields left blank (the form's box with no one recorded in it)."""
     return dict.fromkeys(("name", "relationship", "also_known_as", "address"), "") | {
         "date_of_birth": None,
+        "date_of_death": None,
         "previous_addresses": "",
         "legal_status": "",
         "ethnicity": "",
@@ -122,5 +123,5 @@ def child_fields(child: Child | None) -> dict[str, Any]:
         "date_of_birth": child.date_of_birth,
         "date_of_death": child.date_of_death,
         "address": child.address,
-        "previous_addresses": getattr(child, "previous_addresses", ""),
+        "previous_addresses": "; ".join(child.previous_addresses),
     }

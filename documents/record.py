@@ -68,7 +68,8 @@ def case_record(
         raise NotFoundError(f"case {case_id} has no version {version or 'recorded by then'}")
     last = events[-1]
     as_of = (at or last.timestamp).astimezone(LONDON).date()
-    clocks = case_clocks(case, as_of, app.timescales(case.partnership), app.calendar)
+    p = case.partnership
+    clocks = case_clocks(case, as_of, app.timescales(p), app.calendar_of(p))
     stamp = Stamp(
         subject=f"case {case.reference}",
         version=case.version,

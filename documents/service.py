@@ -159,7 +159,8 @@ class Documents:
     ) -> Document:
         templates = self.templates(partnership)
         if kind is Kind.SCOPING_PACK:
-            return scoping_pack(record, agency, partnership, templates, self.app.calendar)
+            calendar = self.app.calendar_of(partnership.code)
+            return scoping_pack(record, agency, partnership, templates, calendar)
         if kind is Kind.RAPID_REVIEW_REPORT:
             return rapid_review_report(record, partnership, templates)
         return panel_letter(record, partnership, self.app.partnerships.national_panel, templates)

@@ -64,7 +64,7 @@ def statistics_rows(
             read.tracker,
             read.deadlines,
             app.today(),
-            app.calendar,
+            app.calendar_of,
             partnerships=partnerships,
             **arguments,
         )

@@ -14,14 +14,20 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from types import MappingProxyType
 
 import holidays
 
+from domain.errors import CalendarRangeError
+
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
+# The years whose England & Wales bank holidays the ``holidays`` package knows.
+_UK = holidays.country_holidays("GB", subdiv="ENG")
+FIRST_YEAR: int = _UK.start_year
+LAST_YEAR: int = _UK.end_year
 
 
 class WorkingDayCalendar:
@@ -51,6 +57,11 @@ class WorkingDayCalendar:
         return closed
 
     def _load(self, year: int) -> frozenset[date]:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise CalendarRangeError(
+                f"the working-day calendar covers {FIRST_YEAR} to {LAST_YEAR}, not {year}: "
+                "its bank holidays are unknown"
+            )
         with self._lock:
             closed = self._closed.get(year)
             if closed is not None:  # another thread filled it while we waited
@@ -66,6 +77,19 @@ class WorkingDayCalendar:
             self._names[year] = MappingProxyType(names)
             self._closed[year] = closed
             return closed
+
+    @property
+    def extra_closures(self) -> tuple[date, ...]:
+        """The closure days this calendar adds to the bank holidays, in order."""
+        return tuple(sorted(d for days in self._extra_by_year.values() for d in days))
+
+    def with_closures(self, closures: Iterable[date]) -> WorkingDayCalendar:
+        """A calendar closed on ``closures`` too (a partnership's own closure days), or this
+        one when they add nothing."""
+        extra = set(closures) - set(self.extra_closures)
+        if not extra:
+            return self
+        return WorkingDayCalendar((*self.extra_closures, *extra))
 
     def is_working_day(self, d: date) -> bool:
         """True when ``d`` is a Monday to Friday that is neither a bank holiday nor a closure."""
@@ -128,6 +152,10 @@ def _weekdays_up_to(d: date) -> int:
     """How many Mondays to Fridays fall in ``date.min``..``d``: ordinal 1 (1 Jan 1) is a Monday."""
     weeks, extra_days = divmod(d.toordinal(), 7)
     return weeks * 5 + min(extra_days, 5)
+
+
+# The calendar of each partnership (its own closure days on top of the bank holidays).
+CalendarOf = Callable[[str], WorkingDayCalendar]
 
 
 @functools.cache

@@ -27,9 +27,20 @@ GENESIS = "0" * 64
 # Fields that are not part of what an event says (``hash`` is the result).
 _EXCLUDED = frozenset({"hash"})
 
+# A value type's field added after events holding that type were stored (see ``later``).
+LATER = "later"
+_ALWAYS = object()
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+# Per dataclass type: each field's name, and its default when it is hashed only when set.
+_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def later(default: Any) -> Any:
+    """A dataclass field added to a value type after events holding it were stored: left
+    out of the canonical form while it holds ``default``, so an event stored before the
+    field existed (decoded with the default) keeps the hash it was recorded with."""
+    return dataclasses.field(default=default, metadata={LATER: True})
 
 
 def plain(value: Any) -> Any:
@@ -45,9 +56,14 @@ def plain(value: Any) -> Any:
         return {"$u": value.hex}
     if t is tuple or t is list:
         return [plain(v) for v in value]
-    names = _FIELDS.get(t)
-    if names is not None:
-        return {"$" + t.__name__: {n: plain(getattr(value, n)) for n in names}}
+    spec = _FIELDS.get(t)
+    if spec is not None:
+        fields = {}
+        for n, default in spec:
+            v = getattr(value, n)
+            if default is _ALWAYS or v != default:
+                fields[n] = plain(v)
+        return {"$" + t.__name__: fields}
     return _plain_other(value)
 
 
@@ -66,7 +82,10 @@ def _plain_other(value: Any) -> Any:
     if isinstance(value, Decimal):
         return {"$dec": str(value)}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+        _FIELDS[type(value)] = tuple(
+            (f.name, f.default if f.metadata.get(LATER) else _ALWAYS)
+            for f in dataclasses.fields(value)
+        )
         return plain(value)
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}

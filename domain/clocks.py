@@ -9,22 +9,23 @@ days late); still open after its due day it is *breached*; when it no longer app
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.base import notice_key
 from domain.calendar import WorkingDayCalendar, add_calendar_months
 from domain.case import Case
 from domain.review import Review
-from domain.values import CaseKind, CriteriaOutcome, ReviewType
+from domain.timescales import StartFact, Timescales
+from domain.values import CaseKind, CriteriaOutcome, LearningOutcome, ReviewType
 
 
 class ClockName(StrEnum):
     PARTNERS_ALERTED = "partners_alerted"
+    CRITERIA_RECOMMENDATION = "criteria_recommendation"
     CRITERIA_DECISION = "criteria_decision"
     PANEL_NOTIFICATION = "panel_notification"
+    SOS_OFSTED_NOTIFICATION = "sos_ofsted_notification"
     SCOPING_SENT = "scoping_sent"
     SCOPING_RETURNED = "scoping_returned"
     RAPID_REVIEW_MEETING = "rapid_review_meeting"
@@ -32,15 +33,20 @@ class ClockName(StrEnum):
     RAPID_REVIEW_SUBMISSION = "rapid_review_submission"
     PANEL_RESPONSE = "panel_response"
     REVIEW_PUBLICATION = "review_publication"
+    LEARNING_FROM_PRACTICE_REFERRAL = "learning_from_practice_referral"
     LEARNING_REFERRAL_CONSIDERED = "learning_referral_considered"
+    REFERRER_INFORMED = "referrer_informed"
+    LEARNING_TAKEN_TO_FORUM = "learning_taken_to_forum"
     ACTION_DUE = "action_due"
 
 
 # How staff say each clock (e-mails, the digest): what must have happened by its due day.
 CLOCK_WORDS: dict[str, str] = {
     ClockName.PARTNERS_ALERTED: "partners alerted",
+    ClockName.CRITERIA_RECOMMENDATION: "the strategic lead's recommendation to the partners",
     ClockName.CRITERIA_DECISION: "decision on the review criteria",
     ClockName.PANEL_NOTIFICATION: "notification of the national Panel",
+    ClockName.SOS_OFSTED_NOTIFICATION: "notification of the Secretary of State and Ofsted",
     ClockName.SCOPING_SENT: "scoping forms sent to the agencies",
     ClockName.SCOPING_RETURNED: "scoping form returned",
     ClockName.RAPID_REVIEW_MEETING: "rapid review meeting held",
@@ -48,7 +54,12 @@ CLOCK_WORDS: dict[str, str] = {
     ClockName.RAPID_REVIEW_SUBMISSION: "rapid review sent to the national Panel",
     ClockName.PANEL_RESPONSE: "the national Panel's response (watch only)",
     ClockName.REVIEW_PUBLICATION: "review published",
+    ClockName.LEARNING_FROM_PRACTICE_REFERRAL: (
+        "not met: referral to the Learning from Practice group"
+    ),
     ClockName.LEARNING_REFERRAL_CONSIDERED: "learning referral considered by the group",
+    ClockName.REFERRER_INFORMED: "referrer informed of the outcome",
+    ClockName.LEARNING_TAKEN_TO_FORUM: "learning taken to the wider forum",
     ClockName.ACTION_DUE: "action completed",
 }
 
@@ -66,46 +77,12 @@ class ClockStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# The subject of the approvals clock that runs again once a dispute about the rapid
+# review's outcome has been mediated (the first instance, from the meeting, has none).
+AFTER_MEDIATION = "after mediation"
+
 # Review types whose report is published (the six-month clock of seed 001 "Next steps").
 PUBLISHED_REVIEW_TYPES = frozenset({ReviewType.LOCAL_CSPR.value, ReviewType.LEARNING_REVIEW.value})
-
-
-@dataclass(frozen=True)
-class Timescales:
-    """Targets in working days unless named otherwise. Statutory defaults; partnerships
-    override them in configuration (e.g. Hillingdon convenes the meeting in 12-13)."""
-
-    partners_alerted: int = 1
-    criteria_decision: int = 5
-    panel_notification: int = 5
-    scoping_sent: int = 2
-    scoping_returned: int = 5
-    rapid_review_meeting_window_opens: int = 9
-    rapid_review_meeting: int = 11
-    report_approval: int = 2
-    rapid_review_submission: int = 15
-    panel_response: int = 15
-    publication_months: int = 6
-    # The Learning from Practice group: explicit meeting dates, or a cadence from a first
-    # meeting (Bexley: every 6 weeks), else a fixed number of working days.
-    learning_group_meetings: tuple[date, ...] = ()
-    learning_group_every_weeks: int | None = None
-    learning_group_first_meeting: date | None = None
-    learning_referral_working_days: int = 20
-
-    def next_learning_group_meeting(self, after: date, calendar: WorkingDayCalendar) -> date:
-        """The first group meeting strictly after ``after``."""
-        later = sorted(d for d in self.learning_group_meetings if d > after)
-        if later:
-            return later[0]
-        if self.learning_group_every_weeks and self.learning_group_first_meeting:
-            step = timedelta(weeks=self.learning_group_every_weeks)
-            meeting = self.learning_group_first_meeting
-            if meeting <= after:
-                periods = (after - meeting) // step + 1
-                meeting = meeting + step * periods
-            return meeting
-        return calendar.add_working_days(after, self.learning_referral_working_days)
 
 
 @dataclass(frozen=True)
@@ -202,7 +179,34 @@ def case_clocks(
         start = case.lfp_referred_on or case.received_on
         due = case.lfp_meeting_on or t.next_learning_group_meeting(start, calendar)
         b.add(ClockName.LEARNING_REFERRAL_CONSIDERED, start, due, case.learning_considered_on)
+    _outcome_clocks(case, b, t)
+    for action_id in sorted(case.actions, key=lambda a: int(a[1:])):
+        a = case.actions[action_id]
+        b.add(ClockName.ACTION_DUE, a.agreed_on, a.due_on, a.completed_on, subject=action_id)
     return b.clocks
+
+
+def _outcome_clocks(case: Case, b: _Builder, t: Timescales) -> None:
+    """Telling the referrer the outcome, and taking the learning to the wider forum."""
+    if case.kind is CaseKind.PRACTICE_LEARNING:
+        told_from = case.learning_considered_on
+    else:
+        told_from = case.decided_on
+    if told_from is not None:
+        b.add(
+            ClockName.REFERRER_INFORMED,
+            told_from,
+            b.working(told_from, t.referrer_informed),
+            case.referrer_informed_on,
+        )
+    considered = case.learning_considered_on
+    if considered is not None and case.learning_outcome == LearningOutcome.WIDER_FORUM.value:
+        b.add(
+            ClockName.LEARNING_TAKEN_TO_FORUM,
+            considered,
+            t.next_forum_meeting(considered, b.calendar),
+            case.forum_on,
+        )
 
 
 def _serious_incident_clocks(case: Case, b: _Builder, t: Timescales) -> None:
@@ -213,6 +217,14 @@ def _serious_incident_clocks(case: Case, b: _Builder, t: Timescales) -> None:
         received,
         b.working(received, t.partners_alerted),
         case.alerted_on,
+    )
+    b.add(
+        ClockName.CRITERIA_RECOMMENDATION,
+        received,
+        b.working(received, t.criteria_recommendation),
+        case.recommended_on,
+        # decided without one (the partners did not wait): it no longer applies
+        cancelled=case.decided_on is not None,
     )
     b.add(
         ClockName.CRITERIA_DECISION,
@@ -227,38 +239,81 @@ def _serious_incident_clocks(case: Case, b: _Builder, t: Timescales) -> None:
         case.notified_on,
         cancelled=not_met and not case.notification_required,
     )
-    notified = case.notified_on
-    if notified is None:
-        return
+    if case.sos_ofsted_notification_required:
+        b.add(
+            ClockName.SOS_OFSTED_NOTIFICATION,
+            case.aware_on,
+            b.working(case.aware_on, t.sos_ofsted_notification),
+            case.sos_ofsted_notified_on,
+        )
+    if not_met and case.decided_on is not None:
+        b.add(
+            ClockName.LEARNING_FROM_PRACTICE_REFERRAL,
+            case.decided_on,
+            t.next_learning_group_meeting(case.decided_on, b.calendar),
+            case.lfp_referred_on,
+        )
+    if case.notified_on is None or case.rapid_review_excluded:
+        return  # a care leaver's death has no rapid review, so none of its clocks
+    _rapid_review_clocks(case, case.notified_on, b, t)
+
+
+def _from(fact: StartFact, case: Case, notified: date) -> date:
+    if fact is StartFact.AWARE:
+        return case.aware_on
+    if fact is StartFact.REFERRAL:
+        return case.received_on
+    return notified
+
+
+def _rapid_review_clocks(case: Case, notified: date, b: _Builder, t: Timescales) -> None:
     first_request = min((s.requested_on for s in case.scoping.values()), default=None)
     b.add(ClockName.SCOPING_SENT, notified, b.working(notified, t.scoping_sent), first_request)
     for agency in sorted(case.scoping):
         s = case.scoping[agency]
+        opens = None
+        if t.scoping_returned_window_opens is not None:
+            base = notified if t.scoping_returned_from is StartFact.NOTIFICATION else s.requested_on
+            opens = b.working(base, t.scoping_returned_window_opens)
         b.add(
             ClockName.SCOPING_RETURNED,
             s.requested_on,
             s.due_on,
             s.returned_on,
             subject=agency,
+            window_opens_on=opens,
         )
+    meeting_from = _from(t.rapid_review_meeting_from, case, notified)
     b.add(
         ClockName.RAPID_REVIEW_MEETING,
-        notified,
-        b.working(notified, t.rapid_review_meeting),
+        meeting_from,
+        b.working(meeting_from, t.rapid_review_meeting),
         case.meeting_held_on,
-        window_opens_on=b.working(notified, t.rapid_review_meeting_window_opens),
+        window_opens_on=b.working(meeting_from, t.rapid_review_meeting_window_opens),
     )
     if case.meeting_held_on is not None:
+        disputed = case.outcome_disputed_on
         b.add(
             ClockName.REPORT_APPROVAL,
             case.meeting_held_on,
             b.working(case.meeting_held_on, t.report_approval),
-            case.approvals_completed_on,
+            None if disputed is not None else case.approvals_completed_on,
+            cancelled=disputed is not None,  # the outcome disputed: approvals wait for mediation
         )
+        agreed = case.outcome_mediation_concluded_on
+        if agreed is not None:
+            b.add(
+                ClockName.REPORT_APPROVAL,
+                agreed,
+                b.working(agreed, t.report_approval),
+                case.approvals_completed_on,
+                subject=AFTER_MEDIATION,
+            )
+    submission_from = _from(t.rapid_review_submission_from, case, notified)
     b.add(
         ClockName.RAPID_REVIEW_SUBMISSION,
-        notified,
-        b.working(notified, t.rapid_review_submission),
+        submission_from,
+        b.working(submission_from, t.rapid_review_submission),
         case.submitted_on,
     )
     if case.submitted_on is not None:
@@ -272,14 +327,16 @@ def _serious_incident_clocks(case: Case, b: _Builder, t: Timescales) -> None:
 
 
 def publication_due_on(review: Review, today: date, timescales: Timescales) -> date:
-    """Six calendar months from commissioning, extended by every day publication was
-    deferred (an open deferral extends it up to ``today``)."""
-    paused = 0
+    """Six calendar months from commissioning, extended by the days publication was
+    deferred while the clock was still running (an open deferral extends it up to
+    ``today``; a deferral made after the due day has passed extends nothing)."""
+    due = add_calendar_months(review.commissioned_on, timescales.publication_months)
     for d in review.deferrals:
+        if d.deferred_on > due:
+            continue  # the clock was already past due: a pause cannot revive it
         end = d.resumed_on or max(today, d.deferred_on)
-        paused += (end - d.deferred_on).days
-    base = add_calendar_months(review.commissioned_on, timescales.publication_months)
-    return base + timedelta(days=paused)
+        due += timedelta(days=(end - d.deferred_on).days)
+    return due
 
 
 def review_clocks(
@@ -298,55 +355,3 @@ def review_clocks(
         a = review.actions[action_id]
         b.add(ClockName.ACTION_DUE, a.agreed_on, a.due_on, a.completed_on, subject=action_id)
     return b.clocks
-
-
-# --- what the scheduler records about the clocks ---------------------------------------
-
-
-class NoticeKind(StrEnum):
-    REMINDER = "reminder"  # ReminderIssued: the clock comes due soon
-    BREACH = "breach"  # DeadlineBreached: the clock passed its due day still open
-
-
-@dataclass(frozen=True)
-class Notice:
-    kind: NoticeKind
-    clock: Clock
-
-    @property
-    def key(self) -> str:
-        c = self.clock
-        return notice_key(self.kind.value, c.name.value, c.subject, c.started_on)
-
-
-def reminder_day(clock: Clock, calendar: WorkingDayCalendar, working_days_before: int) -> date:
-    """The day a clock's reminder is due: ``working_days_before`` working days before its
-    due day (the due day itself when 0)."""
-    return calendar.add_working_days(clock.due_on, -working_days_before)
-
-
-def notices_due(
-    clocks: Iterable[Clock],
-    recorded: Mapping[str, date],
-    today: date,
-    calendar: WorkingDayCalendar,
-    *,
-    remind_working_days_before: int = 1,
-) -> list[Notice]:
-    """The reminders and breaches to record today for the clocks of one open case or
-    review, computed as of ``today``, leaving out those already ``recorded`` (the
-    aggregate's ``clock_notices``). A clock breached before its reminder went out (the
-    scheduler was not running) gets only its breach."""
-    due: list[Notice] = []
-    for c in clocks:
-        if c.status is ClockStatus.BREACHED:
-            notice = Notice(NoticeKind.BREACH, c)
-        elif c.status is ClockStatus.PENDING and today >= reminder_day(
-            c, calendar, remind_working_days_before
-        ):
-            notice = Notice(NoticeKind.REMINDER, c)
-        else:
-            continue
-        if notice.key not in recorded:
-            due.append(notice)
-    return due

@@ -92,3 +92,10 @@ class AuditMissingError(DomainError):
     """Programming error guard: every event must say who acted."""
 
     code = "audit_missing"
+
+
+class CalendarRangeError(InvalidValueError):
+    """A working-day count reaches a year the bank-holiday data does not cover (it would
+    count every weekday as a working day)."""
+
+    code = "date_beyond_calendar"

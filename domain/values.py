@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
+from domain.chain import later
 from domain.errors import InvalidValueError
 
 E = TypeVar("E", bound=StrEnum)
@@ -108,6 +109,18 @@ class RapidReviewCriterion(StrEnum):
     NO_AGENCY_INVOLVEMENT_CONCERN = "no_agency_involvement_concern"
     MORE_THAN_ONE_AREA = "more_than_one_area"
     INSTITUTIONAL_SETTING = "institutional_setting"
+    # chosen alone: the meeting considered the criteria and none applies (an empty list
+    # says only that none was recorded)
+    NONE_OF_THE_ABOVE = "none_of_the_above"
+
+
+class Documentation(StrEnum):
+    """Seed 001 "Documentation": what is shared with those attending the rapid review."""
+
+    JAR_MINUTES = "jar_minutes"  # minutes of a Joint Agency Response meeting
+    REFERRAL_FORM = "referral_form"  # the Referral of a Serious Incident Form
+    LA_NOTIFICATION = "la_notification"  # the LA's notification to Ofsted, DfE and the Panel
+    SCOPING_FORMS = "scoping_forms"  # the agencies' initial scoping forms
 
 
 class Recommendation(StrEnum):
@@ -152,6 +165,13 @@ class LearningOutcome(StrEnum):
     ANONYMISE_FOR_TRAINING = "anonymise_for_training"
     WIDER_FORUM = "wider_forum"
     NO_FURTHER_ACTION = "no_further_action"
+    # seeds 000, 003, 004 §4.3
+    PRACTITIONER_REVIEW = "practitioner_review"  # workshop, management review, event, summit
+    ACTION_PLAN = "action_plan"  # an incident-specific action plan (seed 003 §4)
+    BRIEFING = "briefing"  # learning disseminated through briefings (seed 003 §4)
+    LINK_LEDER = "link_leder"  # linked to a LeDeR review
+    LINK_DHR = "link_dhr"  # linked to a Domestic Homicide Review
+    LINK_SAR = "link_sar"  # linked to a Safeguarding Adults Review
 
 
 class LfpMeeting(StrEnum):
@@ -243,6 +263,7 @@ class Child:
     open_to_social_care: bool = False
     lead_practitioner: str = ""
     date_of_death: date | None = None
+    previous_addresses: tuple[str, ...] = later(())  # seed 001 appendix iii section 1
 
 
 @dataclass(frozen=True)
@@ -261,6 +282,12 @@ class Incident:
     coroner_contact: str = ""
     adult_safeguarding_concerns: bool = False
     adult_safeguarding_contact: str = ""
+    # "... and have these been shared via completing an Adult referral form?" (seed 001)
+    adult_referral_form_shared: bool = later(False)
+    # referred through the Child Death Review process (a Joint Agency Response, seed 004 §5)
+    child_death_review_referral: bool = later(False)
+    # the child harmed another: "child perpetrators may also be the subject of a review"
+    child_perpetrator: bool = later(False)
 
 
 @dataclass(frozen=True)
@@ -273,6 +300,9 @@ class FamilyMember:
     date_of_birth: date | None = None
     legal_status: str = ""
     ethnicity: str = ""
+    also_known_as: str = later("")  # seed 001 appendix iii section 1
+    previous_addresses: tuple[str, ...] = later(())
+    date_of_death: date | None = later(None)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 
 from application.service import Safeguarding
 from domain.base import notice_key
-from domain.calendar import WorkingDayCalendar
+from domain.calendar import CalendarOf
 from domain.case import Case
 from domain.clocks import Clock, ClockStatus
 from domain.review import Review
@@ -116,8 +116,12 @@ class Deadlines(FoldedModel):
             if isinstance(state, Case):
                 rows += _rows(state, self.fold.clocks(state), None)
             elif isinstance(state, Review):
+                clocks = self.fold.clocks(state)
                 paused = state.deferrals[-1].deferred_on if state.is_deferred else None
-                rows += _rows(state, self.fold.clocks(state), paused)
+                due = next((c.due_on for c in clocks if c.name.value == "review_publication"), None)
+                if paused is not None and due is not None and paused > due:
+                    paused = None  # deferred once already past due: the clock stays breached
+                rows += _rows(state, clocks, paused)
         if replace:
             delete_where_in(c, self.table, "stream_id", ids)
         insert_rows(c, self.table, COLUMNS, rows)
@@ -126,7 +130,7 @@ class Deadlines(FoldedModel):
         self,
         c: Cursor,
         today: date,
-        calendar: WorkingDayCalendar,
+        calendar_of: CalendarOf,
         *,
         partnership: str | None = None,
         stream_id: str | None = None,
@@ -145,7 +149,7 @@ class Deadlines(FoldedModel):
             f"SELECT {COLUMNS} FROM {self.table} {clause} {order}",  # noqa: S608 - our table
             tuple(params),
         )
-        return [_deadline(r, today, calendar) for r in c.fetchall()]
+        return [_deadline(r, today, calendar_of) for r in c.fetchall()]
 
     def watch_candidates(self, c: Cursor, *, today: date, remind_until: date) -> list[str]:
         """The streams with an open clock whose reminder (due by ``remind_until``) or
@@ -162,7 +166,7 @@ class Deadlines(FoldedModel):
         return [str(r[0]) for r in c.fetchall()]
 
 
-def _deadline(r: Sequence[Any], today: date, calendar: WorkingDayCalendar) -> Deadline:
+def _deadline(r: Sequence[Any], today: date, calendar_of: CalendarOf) -> Deadline:
     (
         stream_id,
         reference,
@@ -185,7 +189,8 @@ def _deadline(r: Sequence[Any], today: date, calendar: WorkingDayCalendar) -> De
     if settled:
         status, late = settled, int(settled_late)
     elif today > due_on:
-        status, late = ClockStatus.BREACHED.value, calendar.working_days_between(due_on, today)
+        late = calendar_of(partnership).working_days_between(due_on, today)
+        status = ClockStatus.BREACHED.value
     else:
         status, late = ClockStatus.PENDING.value, 0
     return Deadline(
@@ -270,7 +275,7 @@ def deadlines(
     model: Deadlines,
     f: DeadlineFilter,
     today: date,
-    calendar: WorkingDayCalendar,
+    calendar_of: CalendarOf,
     *,
     order: DeadlineOrder = DeadlineOrder.DUE_ON,
     descending: bool = False,
@@ -292,7 +297,7 @@ def deadlines(
         first=first,
         count=count,
     )
-    return Page([_deadline(r, today, calendar) for r in rows], cursors, total, more)
+    return Page([_deadline(r, today, calendar_of) for r in rows], cursors, total, more)
 
 
 def deadlines_of(
@@ -300,7 +305,7 @@ def deadlines_of(
     model: Deadlines,
     stream_ids: Sequence[str],
     today: date,
-    calendar: WorkingDayCalendar,
+    calendar_of: CalendarOf,
 ) -> dict[str, list[Deadline]]:
     """Every clock of each of ``stream_ids`` (one statement for them all), soonest first."""
     found: dict[str, list[Deadline]] = {s: [] for s in stream_ids}
@@ -313,13 +318,13 @@ def deadlines_of(
         list(stream_ids),
     )
     for r in c.fetchall():
-        d = _deadline(r, today, calendar)
+        d = _deadline(r, today, calendar_of)
         found[d.stream_id].append(d)
     return found
 
 
 def open_deadlines(
-    c: Cursor, model: Deadlines, partnership: str, today: date, calendar: WorkingDayCalendar
+    c: Cursor, model: Deadlines, partnership: str, today: date, calendar_of: CalendarOf
 ) -> list[Deadline]:
     """The partnership's clocks not yet settled, with their status as of ``today``, soonest
     due first (then by reference and clock)."""
@@ -328,4 +333,4 @@ def open_deadlines(
         "WHERE partnership = ? AND settled_status IS NULL ORDER BY due_on, reference, clock",
         (partnership,),
     )
-    return [_deadline(r, today, calendar) for r in c.fetchall()]
+    return [_deadline(r, today, calendar_of) for r in c.fetchall()]

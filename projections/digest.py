@@ -44,7 +44,7 @@ def digest(
     c: Cursor, model: Deadlines, partnership: str, today: date, calendar: WorkingDayCalendar
 ) -> Digest:
     """The partnership's open clocks as of ``today``."""
-    open_clocks = open_deadlines(c, model, partnership, today, calendar)
+    open_clocks = open_deadlines(c, model, partnership, today, lambda _: calendar)
     week_end = calendar.add_working_days(today, WEEK_WORKING_DAYS)
     overdue = tuple(d for d in open_clocks if d.status == "breached")
     due = tuple(d for d in open_clocks if d.status == "pending" and d.due_on <= week_end)

@@ -82,7 +82,7 @@ class Fold:
             if len(self._clocks) >= 20_000:
                 self._clocks.clear()
             t = self.app.timescales(state.partnership)
-            calendar = self.app.calendar
+            calendar = self.app.calendar_of(state.partnership)
             if isinstance(state, Case):
                 found = case_clocks(state, date.min, t, calendar)
             else:

@@ -285,9 +285,7 @@ def replay_in_parallel(
 
 def _closures(calendar: WorkingDayCalendar) -> tuple[date, ...] | None:
     """The extra closures that make an equal calendar in a worker process (a calendar keeps
-    a lock, so it cannot be sent). None: not a calendar we know how to remake -- its
-    ``_extra_by_year`` is read until the calendar can be pickled itself."""
-    extra = getattr(calendar, "_extra_by_year", None)
-    if type(calendar) is not WorkingDayCalendar or not isinstance(extra, dict):
+    a lock, so it cannot be sent). None: not a calendar we know how to remake."""
+    if type(calendar) is not WorkingDayCalendar:
         return None
-    return tuple(sorted(d for days in extra.values() for d in days))
+    return calendar.extra_closures

@@ -17,7 +17,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from domain.calendar import WorkingDayCalendar
+from domain.calendar import CalendarOf
 from projections.deadlines import Deadlines, deadline_status_sql
 from projections.paging import Where
 from projections.store import Cursor
@@ -63,7 +63,7 @@ def compute(
     tracker: CaseTracker,
     deadlines: Deadlines,
     today: date,
-    calendar: WorkingDayCalendar,
+    calendar_of: CalendarOf,
     *,
     partnership: str | None = None,
     received_from: date | None = None,
@@ -75,7 +75,7 @@ def compute(
         tracker,
         deadlines,
         today,
-        calendar,
+        calendar_of,
         partnerships=[partnership] if partnership else None,
         received_from=received_from,
         received_to=received_to,
@@ -88,7 +88,7 @@ def grouped(
     tracker: CaseTracker,
     deadlines: Deadlines,
     today: date,
-    calendar: WorkingDayCalendar,
+    calendar_of: CalendarOf,
     *,
     partnerships: list[str] | None = None,
     received_from: date | None = None,
@@ -149,15 +149,16 @@ def grouped(
         counts[state] += n
 
     c.execute(
-        f"SELECT {key}, t.received_on, t.decided_on, t.notified_on, t.submitted_on "  # noqa: S608
+        f"SELECT {key}, t.partnership, t.received_on, t.decided_on, t.notified_on, "  # noqa: S608
+        "t.submitted_on "
         f"FROM {tracker.table} t {where.sql()}"
         f"{' AND' if where.clauses else ' WHERE'} "
         "(t.decided_on IS NOT NULL OR t.submitted_on IS NOT NULL)",
         where.params,
     )
-    days = calendar.working_days_between
-    for p, q, received, decided, notified, submitted in c.fetchall():
+    for p, q, partnership, received, decided, notified, submitted in c.fetchall():
         g = group(p, q)
+        days = calendar_of(partnership).working_days_between
         if decided:
             g["to_decision"].append(days(date.fromisoformat(received), date.fromisoformat(decided)))
         if notified and submitted:

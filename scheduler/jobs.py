@@ -25,7 +25,7 @@ from typing import Any
 from application.outbox import DeliveryReport, Outbox, Transports
 from application.service import Safeguarding
 from application.watch import ClockWatch, WatchReport
-from domain.clocks import NoticeKind
+from domain.notices import NoticeKind
 from projections.deadlines import Deadlines
 from projections.digest import digest, render
 from projections.engine import Projector
@@ -97,9 +97,13 @@ class SchedulerJobs:
     def candidates(self) -> list[str]:
         """The streams the watch must look at today."""
         today = self.app.today()
-        remind_until = self.app.calendar.add_working_days(
-            today, self.app.settings.remind_working_days_before + 1
-        )
+        # the furthest any partnership's reminders reach (closure days push them further)
+        ahead = self.app.settings.remind_working_days_before + 1
+        calendars = [
+            self.app.calendar,
+            *(self.app.calendar_of(p.code) for p in self.app.partnerships),
+        ]
+        remind_until = max(c.add_working_days(today, ahead) for c in calendars)
         position = self.positions.positions()[self.deadlines.name]
         found: dict[str, None] = {}
         if position >= 0:
@@ -154,13 +158,14 @@ class SchedulerJobs:
         """Queue today's digest for every partnership (once per partnership and day) on
         working days; returns the e-mails queued."""
         today = day or self.app.today()
-        if not self.app.calendar.is_working_day(today):
-            return 0
         self.outbox.setup()
         queued = 0
         for partnership in self.app.partnerships:
+            calendar = self.app.calendar_of(partnership.code)
+            if not calendar.is_working_day(today):  # its weekends, bank holidays, closures
+                continue
             with self.store.transaction() as c:
-                d = digest(c, self.deadlines, partnership.code, today, self.app.calendar)
+                d = digest(c, self.deadlines, partnership.code, today, calendar)
             subject, body = render(d, partnership.name)
             queued += self.outbox.enqueue_digest(
                 partnership=partnership.code, day=today, subject=subject, body=body

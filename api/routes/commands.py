@@ -37,7 +37,11 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS)
 def answer(result: CommandResult, response: Response) -> CommandAnswer:
     response.headers["ETag"] = f'"{result.version}"'
     return CommandAnswer(
-        id=result.id, reference=result.reference, version=result.version, position=result.position
+        id=result.id,
+        reference=result.reference,
+        version=result.version,
+        position=result.position,
+        action_id=result.action_id,
     )
 
 

@@ -81,7 +81,7 @@ def deadlines(
     chosen, projector = _reader(principal, readers, partnership, after or after_header)
     model = next(m for m in projector.models if isinstance(m, Deadlines))
     with projector.store.transaction() as c:
-        rows = model.query(c, app.today(), app.calendar, partnership=chosen)
+        rows = model.query(c, app.today(), app.calendar_of, partnership=chosen)
     return [d for d in rows if status is None or d.status == status]
 
 

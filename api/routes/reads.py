@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from api.deps import AppDep, CurrentPrincipal
 from api.routes.commands import ERRORS
 from application.access import AccessLog, entry
-from application.views import CaseView, ScopingView
+from application.views import ActionView, CaseView, ReviewView, ScopingView
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["reads"])
 
@@ -48,3 +48,19 @@ def get_case(
 )
 def scoping_requests(principal: CurrentPrincipal, safeguarding: AppDep) -> list[ScopingView]:
     return safeguarding.scoping_requests_for(principal)
+
+
+@router.get("/reviews/{review_id}", summary="A review, with its clocks and its action plan")
+def get_review(
+    review_id: UUID, principal: CurrentPrincipal, safeguarding: AppDep, response: Response
+) -> ReviewView:
+    view = safeguarding.review_view(principal, review_id)
+    response.headers["ETag"] = f'"{view.version}"'
+    return view
+
+
+@router.get("/reviews/{review_id}/actions", summary="A review's actions, with their status")
+def get_review_actions(
+    review_id: UUID, principal: CurrentPrincipal, safeguarding: AppDep
+) -> list[ActionView]:
+    return list(safeguarding.review_view(principal, review_id).actions)

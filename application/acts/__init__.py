@@ -8,6 +8,7 @@ application.acts`` prints the README's table of who may perform each.
 
 from __future__ import annotations
 
+from application.acts.actions import AgreeCaseAction, CompleteCaseAction
 from application.acts.base import Act, CaseAct, Creation, Env, ReviewAct, SubjectAct
 from application.acts.corrections import CloseCase, CorrectDetails, ReopenCase
 from application.acts.decision import (
@@ -16,12 +17,22 @@ from application.acts.decision import (
     DecideCriteria,
     DisputeCriteria,
     NotifyNationalPanel,
+    NotifySecretaryOfStateAndOfsted,
     RecommendCriteria,
     RecordPartnerDecision,
     ReferToLearningFromPractice,
     RequestMediation,
 )
-from application.acts.learning import ConsiderLearningReferral, InformReferrer
+from application.acts.learning import (
+    ConsiderLearningReferral,
+    InformReferrer,
+    TakeLearningToForum,
+)
+from application.acts.outcome import (
+    ConcludeOutcomeMediation,
+    DisputeRapidReviewOutcome,
+    RequestOutcomeMediation,
+)
 from application.acts.rapid_review import (
     ApproveReport,
     HoldMeeting,
@@ -51,7 +62,16 @@ from application.acts.review import (
 )
 
 # the stages in the order of the process (and of the REST routes and the README table)
-STAGES = ("referral", "decision", "rapid_review", "learning", "corrections", "review")
+STAGES = (
+    "referral",
+    "decision",
+    "rapid_review",
+    "outcome",
+    "learning",
+    "actions",
+    "corrections",
+    "review",
+)
 ACTS: tuple[type[Act], ...] = tuple(
     sorted(Act.registry, key=lambda a: STAGES.index(a.__module__.rsplit(".", 1)[1]))
 )
@@ -71,6 +91,7 @@ __all__ = [
     "STAGES",
     "Act",
     "AgreeAction",
+    "AgreeCaseAction",
     "AgreeTermsOfReference",
     "AlertPartners",
     "AppointReviewer",
@@ -81,18 +102,22 @@ __all__ = [
     "CloseReview",
     "CommissionReview",
     "CompleteAction",
+    "CompleteCaseAction",
     "ConcludeMediation",
+    "ConcludeOutcomeMediation",
     "ConsiderLearningReferral",
     "CorrectDetails",
     "Creation",
     "DecideCriteria",
     "DeferPublication",
     "DisputeCriteria",
+    "DisputeRapidReviewOutcome",
     "DisseminateLearning",
     "Env",
     "HoldMeeting",
     "InformReferrer",
     "NotifyNationalPanel",
+    "NotifySecretaryOfStateAndOfsted",
     "PublishReview",
     "ReceiveFinalReport",
     "ReceivePanelResponse",
@@ -104,6 +129,7 @@ __all__ = [
     "ReferToLearningFromPractice",
     "ReopenCase",
     "RequestMediation",
+    "RequestOutcomeMediation",
     "RequestScoping",
     "ResumePublication",
     "ReturnScoping",
@@ -113,4 +139,5 @@ __all__ = [
     "StartRapidReview",
     "SubjectAct",
     "SubmitRapidReview",
+    "TakeLearningToForum",
 ]

@@ -26,8 +26,8 @@ from uuid import UUID
 from domain.base import AuditedAggregate
 from domain.calendar import WorkingDayCalendar
 from domain.case import Case
-from domain.clocks import Timescales
 from domain.review import Review
+from domain.timescales import Timescales
 from domain.values import Audit, Role
 
 if TYPE_CHECKING:
@@ -59,6 +59,8 @@ class Env(Protocol):
     def partnerships(self) -> Partnerships: ...
 
     def timescales(self, partnership: str) -> Timescales: ...
+
+    def calendar_of(self, partnership: str) -> WorkingDayCalendar: ...
 
     def case(self, principal: Principal, case_id: UUID) -> Case: ...
 

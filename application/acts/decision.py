@@ -156,3 +156,20 @@ class NotifyNationalPanel(CaseAct):
     notified_by: str
     panel_reference: str = ""
     secretary_of_state_and_ofsted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotifySecretaryOfStateAndOfsted(CaseAct):
+    """The local authority notified the Secretary of State and Ofsted of the death of a
+    looked-after child (seed 004 §3.2: within five working days, as the partners must be)
+    or of a care leaver."""
+
+    path = "secretary-of-state-and-ofsted-notification"
+    title = "Secretary of State and Ofsted notified (a looked-after child or care leaver died)"
+    example = body(
+        on="2025-10-13", notified_by="Director of Children's Services", reference="DfE-2025-17"
+    )
+
+    on: date
+    notified_by: str
+    reference: str = ""

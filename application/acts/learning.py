@@ -36,3 +36,18 @@ class InformReferrer(CaseAct):
 
     on: date
     note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TakeLearningToForum(CaseAct):
+    """The group's learning taken to the partnership's wider forum (Hillingdon's Practice
+    Development Forum, Bexley's Multi-Agency Learning Forum, the BHR Safeguarding
+    Partnership), as the group decided ("wider_forum")."""
+
+    path = "forum"
+    title = "Learning taken to the wider forum"
+    example = body(on="2025-11-20", forum="Practice Development Forum", notes="")
+
+    on: date
+    forum: str
+    notes: str = ""

@@ -9,9 +9,11 @@ from datetime import date
 from typing import Annotated, Any
 
 from application.acts.base import AGENCIES, PARTNERS, CaseAct, Env, body
+from domain.timescales import StartFact
 from domain.values import (
     Audit,
     Contact,
+    Documentation,
     MeetingFormat,
     OneOf,
     Participant,
@@ -57,9 +59,12 @@ class RequestScoping(CaseAct):
     period_to: date | None = None
 
     def perform(self, subject: Any, audit: Audit, env: Env) -> None:
-        due = self.due_on or env.calendar.add_working_days(
-            self.on, env.timescales(subject.partnership).scoping_returned
-        )
+        t = env.timescales(subject.partnership)
+        base = self.on
+        if t.scoping_returned_from is StartFact.NOTIFICATION and subject.notified_on:
+            base = subject.notified_on  # seed 001's table: returned 3 to 9 days after it
+        target = env.calendar_of(subject.partnership).add_working_days(base, t.scoping_returned)
+        due = self.due_on or max(target, self.on)  # a request sent late is due that day
         subject.request_scoping(**{**self.payload(), "audit": audit, "due_on": due})
 
 
@@ -159,6 +164,7 @@ class HoldMeeting(CaseAct):
         recommendation="b_local_cspr",
         rationale="Potential learning about agencies working together.",
         unanimous=True,
+        documentation=["referral_form", "la_notification", "scoping_forms"],
     )
 
     on: date
@@ -176,6 +182,7 @@ class HoldMeeting(CaseAct):
     recommendation_other: str = ""
     unanimous: bool = True
     dissent: str = ""
+    documentation: Annotated[Sequence[str], OneOf(Documentation)] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -201,6 +201,7 @@ class CompleteAction(ReviewAct):
     on: date
     action_id: str
     evidence: str
+    improvement: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

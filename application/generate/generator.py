@@ -95,7 +95,7 @@ def generate(
         partnership = app.partnerships.get(code)
         area = rng.choice(partnership.local_authorities)
         received = today - timedelta(days=rng.randint(0, years * 365))
-        received = app.calendar.next_working_day_on_or_after(received)
+        received = app.calendar_of(code).next_working_day_on_or_after(received)
         if received > today:
             received = today
         story = Story(app, rng, today, code)

@@ -11,7 +11,9 @@ from application.acts import (
     DecideCriteria,
     DisputeCriteria,
     HoldMeeting,
+    InformReferrer,
     NotifyNationalPanel,
+    NotifySecretaryOfStateAndOfsted,
     ReceivePanelResponse,
     RecommendCriteria,
     RecordPartnerDecision,
@@ -27,6 +29,11 @@ from application.generate.invented import AGENCIES, PARTNER_NAMES, invented_name
 from application.generate.story import Story, walk_learning
 from domain.case import Case
 from domain.values import Contact, Participant, RapidReviewCriterion, Recommendation, Role
+
+# the eight criteria of seed 001 §2.2 ("none of the above" is chosen alone)
+CRITERIA = [
+    c.value for c in RapidReviewCriterion if c is not RapidReviewCriterion.NONE_OF_THE_ABOVE
+]
 
 
 def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
@@ -114,6 +121,14 @@ def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
             )
             walk_learning(story, case, partnership, lfp)
         return
+    informed = story.timely(decided, t.referrer_informed, late=0.1, missing=0.05)
+    if story.ok(informed):
+        assert informed is not None
+        story.act(
+            case,
+            story.staff(informed),
+            InformReferrer(case_id=case.id, on=informed, note="Told the outcome by phone."),
+        )
     notified = story.timely(case.aware_on, t.panel_notification, late=0.1, missing=0.0)
     if not story.ok(notified) or notified is None:
         return
@@ -125,6 +140,14 @@ def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
             case_id=case.id, on=notified, notified_by="Director of Children's Services"
         ),
     )
+    if case.sos_ofsted_notification_required:  # a looked-after child died
+        story.act(
+            case,
+            story.staff(notified),
+            NotifySecretaryOfStateAndOfsted(
+                case_id=case.id, on=notified, notified_by="Director of Children's Services"
+            ),
+        )
     meeting = story.after(
         notified,
         t.rapid_review_meeting_window_opens,
@@ -186,7 +209,7 @@ def walk_serious_incident(story: Story, case: Case, partnership: str) -> None:
             participants=participants,
             immediate_action_taken=True,
             immediate_action_details="Siblings safeguarded.",
-            criteria=rng.sample([c.value for c in RapidReviewCriterion], 2),
+            criteria=rng.sample(CRITERIA, 2),
             discussion="Facts reviewed.",
             nature_of_harm="Serious harm.",
             legal_advice_sought=rng.random() < 0.2,

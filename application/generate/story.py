@@ -40,7 +40,7 @@ class Story:
         self.partnership = partnership
         self.rng = rng
         self.today = today
-        self.cal = app.calendar
+        self.cal = app.calendar_of(partnership)
         self.refused = 0
 
     def audit(self, on: date, role: Role, actor: str, partnership: str, agency: str = "") -> Audit:

@@ -161,7 +161,8 @@ class Recipients:
         ]
         if breach:
             recorded = datetime.fromisoformat(facts["recorded_at"]).astimezone(LONDON).date()
-            late = self.app.calendar.working_days_between(due, recorded)
+            calendar = self.app.calendar_of(facts["partnership"])
+            late = calendar.working_days_between(due, recorded)
             lines.append(f"Breached:    {_day(date.fromisoformat(facts['on']))}")
             if late > 0:
                 lines.append(
@@ -183,8 +184,8 @@ def _responsible_agency(agg: AuditedAggregate, clock: str, subject: str) -> str:
     action's owner; "" for the partnership's own clocks."""
     if clock == ClockName.SCOPING_RETURNED:
         return subject
-    if clock == ClockName.ACTION_DUE and isinstance(agg, Review):
-        action = agg.actions.get(subject)
+    if clock == ClockName.ACTION_DUE and isinstance(agg, Review | Case):
+        action = agg.actions.get(subject)  # a review's action, or one of the case's own
         return action.owner_agency if action is not None else ""
     return ""
 

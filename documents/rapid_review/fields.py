@@ -14,6 +14,7 @@ from documents.record import CaseRecord
 from domain.case import Case
 from domain.values import (
     RECOMMENDATIONS_NEEDING_TEXT,
+    Documentation,
     MeetingFormat,
     RapidReviewCriterion,
     Recommendation,
@@ -59,8 +60,10 @@ def report_fields(record: CaseRecord, partnership: Partnership) -> dict[str, Any
         "documentation": documentation(record),
         "immediate_action_taken": meeting.immediate_action_taken if meeting else None,
         "immediate_action_details": meeting.immediate_action_details if meeting else "",
+        # every box, "none of the above" too, as recorded (an old meeting that ticked
+        # nothing shows nothing ticked: it cannot be told from one not recorded)
         "criteria": {c.value: c.value in criteria for c in RapidReviewCriterion},
-        "none_of_the_above": meeting is not None and not criteria,
+        "none_of_the_above": RapidReviewCriterion.NONE_OF_THE_ABOVE.value in criteria,
         "discussion": meeting.discussion if meeting else "",
         "nature_of_harm": meeting.nature_of_harm if meeting else "",
         "legal_advice_sought": meeting.legal_advice_sought if meeting else None,
@@ -91,21 +94,44 @@ def report_fields(record: CaseRecord, partnership: Partnership) -> dict[str, Any
 
 
 def documentation(record: CaseRecord) -> list[str]:
-    """What was before the rapid review (seed 001 "Documentation"), from what is recorded:
-    the referral, the local authority's notification, the agencies' scoping forms."""
+    """What was shared with those attending (seed 001 "Documentation"), in the seed's words
+    with the dates the case records: as the meeting recorded it, or (a meeting recorded
+    before that was asked, or none yet) what the case holds -- the referral, the local
+    authority's notification, the agencies' scoping forms."""
     case = record.case
-    received = long_date(case.received_on)
-    found = [f"The completed Referral of a Serious Incident Form (received {received})"]
+    meeting = record.last(Case.RapidReviewMeetingHeld)
+    recorded = set(meeting.documentation) if meeting is not None else set()
     notified = record.last(Case.NationalPanelNotified)
-    if notified is not None:
-        reference = f", reference {notified.panel_reference}" if notified.panel_reference else ""
+    returned = list(record.of(Case.ScopingReturned))
+    shared = recorded or {
+        Documentation.REFERRAL_FORM.value,
+        *([Documentation.LA_NOTIFICATION.value] if notified is not None else []),
+        *([Documentation.SCOPING_FORMS.value] if returned else []),
+    }
+    found = []
+    if Documentation.JAR_MINUTES.value in shared:
+        found.append("Minutes of a Joint Agency Response meeting")
+    if Documentation.REFERRAL_FORM.value in shared:
         found.append(
-            "The Local Authority Serious Incident Notification to the national Panel "
-            f"({long_date(notified.on)}{reference})"
+            "The completed Referral of a Serious Incident Form that initiated the process "
+            f"(received {long_date(case.received_on)})"
         )
-    for e in record.of(Case.ScopingReturned):
+    if Documentation.LA_NOTIFICATION.value in shared:
+        when = (
+            f" ({long_date(notified.on)}"
+            + (f", reference {notified.panel_reference}" if notified.panel_reference else "")
+            + ")"
+            if notified is not None
+            else ""
+        )
         found.append(
-            f"The Initial Scoping and Information Sharing Form of {e.agency} "
-            f"(returned {long_date(e.on)})"
+            "The Local Authority Serious Incident Notification to Ofsted, DfE and the national "
+            f"Panel{when}"
+        )
+    if Documentation.SCOPING_FORMS.value in shared:
+        forms = "; ".join(f"{e.agency} (returned {long_date(e.on)})" for e in returned)
+        found.append(
+            "Copies of the completed Initial Scoping and Information Sharing Forms from "
+            f"involved agencies{': ' + forms if forms else ''}"
         )
     return found

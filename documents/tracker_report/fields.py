@@ -58,7 +58,7 @@ class TrackerReportFields:
                 "open_cases": rm_tracker.cases(c, r.tracker, self.cases, on, first=1).total,
                 "open_reviews": rm_reviews.reviews(c, r.reviews, self.open_reviews, first=1).total,
                 "overdue_clocks": rm_deadlines.deadlines(
-                    c, r.deadlines, self.overdue, on, self.app.calendar, first=1
+                    c, r.deadlines, self.overdue, on, self.app.calendar_of, first=1
                 ).total,
                 "overdue_actions": rm_reviews.actions(
                     c, r.reviews, self.late_actions, on, first=1
@@ -130,7 +130,7 @@ class TrackerReportFields:
                 r.deadlines,
                 self.overdue,
                 on,
-                self.app.calendar,
+                self.app.calendar_of,
                 first=PAGE,
                 after=after,
                 count=False,
@@ -175,7 +175,7 @@ class TrackerReportFields:
         )
         clocks = r.read(
             lambda c: rm_deadlines.deadlines_of(
-                c, r.deadlines, [p.review_id for p in page], on, self.app.calendar
+                c, r.deadlines, [p.review_id for p in page], on, self.app.calendar_of
             )
         )
         for review in page:
@@ -218,7 +218,7 @@ class TrackerReportFields:
                 c, r.reviews, mine, on, first=PAGE, after=after, count=False
             )
         ):
-            late = self.app.calendar.working_days_between(a.due_on, on)
+            late = self.app.calendar_of(self.partnership).working_days_between(a.due_on, on)
             yield (owner, a.reference, a.action_id, a.due_on, late)
 
 

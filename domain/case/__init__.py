@@ -11,7 +11,9 @@ One module per stage of the process keeps each act's command method beside its e
                     mediation, criteria decided, Learning from Practice referral, Panel notified
 - ``rapid_review``  started, scoping requested / records secured / returned, meeting held,
                     report approved, submitted, Panel response
-- ``learning``      the group's consideration, referrer informed
+- ``outcome``       the rapid review's outcome disputed, mediated and concluded
+- ``actions``       the case's own action plan: actions agreed and completed
+- ``learning``      the group's consideration, referrer informed, learning taken to the forum
 - ``closure``       closed, reopened
 - ``corrections``   details corrected
 - ``state``         the case's state, its stage and the guards every stage shares
@@ -28,20 +30,24 @@ the events stored before the stages had modules of their own.
 from __future__ import annotations
 
 from domain.base import AuditedAggregate
+from domain.case.actions import CaseActions
 from domain.case.closure import Closure
 from domain.case.corrections import Corrections
 from domain.case.decision import CriteriaDecision
 from domain.case.learning import PracticeLearning
+from domain.case.outcome import Outcome
 from domain.case.rapid_review import RapidReview
 from domain.case.referral import Referral
-from domain.case.state import ScopingState, check_quorate, missing_partners
+from domain.case.state import CaseActionState, ScopingState, check_quorate, missing_partners
 
 
 class Case(
     Referral,
     CriteriaDecision,
     RapidReview,
+    Outcome,
     PracticeLearning,
+    CaseActions,
     Closure,
     Corrections,
     AuditedAggregate,
@@ -61,6 +67,7 @@ class Case(
     CriteriaDecided = CriteriaDecision.CriteriaDecided
     ReferredToLearningFromPractice = CriteriaDecision.ReferredToLearningFromPractice
     NationalPanelNotified = CriteriaDecision.NationalPanelNotified
+    SecretaryOfStateAndOfstedNotified = CriteriaDecision.SecretaryOfStateAndOfstedNotified
     # rapid review
     RapidReviewStarted = RapidReview.RapidReviewStarted
     ScopingRequested = RapidReview.ScopingRequested
@@ -70,9 +77,17 @@ class Case(
     RapidReviewReportApproved = RapidReview.RapidReviewReportApproved
     RapidReviewSubmitted = RapidReview.RapidReviewSubmitted
     PanelResponseReceived = RapidReview.PanelResponseReceived
+    # the rapid review's outcome disputed and mediated
+    RapidReviewOutcomeDisputed = Outcome.RapidReviewOutcomeDisputed
+    OutcomeMediationRequested = Outcome.OutcomeMediationRequested
+    OutcomeMediationConcluded = Outcome.OutcomeMediationConcluded
     # practice learning
     LearningReferralConsidered = PracticeLearning.LearningReferralConsidered
     ReferrerInformed = PracticeLearning.ReferrerInformed
+    LearningTakenToForum = PracticeLearning.LearningTakenToForum
+    # the case's action plan
+    ActionAgreed = CaseActions.ActionAgreed
+    ActionCompleted = CaseActions.ActionCompleted
     # closure and corrections
     CaseClosed = Closure.CaseClosed
     CaseReopened = Closure.CaseReopened
@@ -86,4 +101,4 @@ class Case(
         pass
 
 
-__all__ = ["Case", "ScopingState", "check_quorate", "missing_partners"]
+__all__ = ["Case", "CaseActionState", "ScopingState", "check_quorate", "missing_partners"]

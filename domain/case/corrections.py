@@ -65,6 +65,8 @@ class Corrections(CaseState):
             if parts[1] not in hints:
                 raise CorrectionNotAllowedError(f"{parts[0]} has no field {parts[1]!r}")
             hint = str(hints[parts[1]])
+            if "tuple" in hint:
+                raise CorrectionNotAllowedError(f"{what} is a list: it cannot be corrected yet")
             if "date" in hint:
                 if new_value is None and "None" in hint:
                     return None

@@ -259,6 +259,8 @@ class CriteriaDecision(CaseState):
         def apply(self, aggregate: Any) -> None:
             aggregate.notified_on = self.on
             aggregate.panel_reference = self.panel_reference
+            if self.secretary_of_state_and_ofsted and aggregate.sos_ofsted_notified_on is None:
+                aggregate.sos_ofsted_notified_on = self.on  # notified in the same act
 
     @property
     def notification_required(self) -> bool:
@@ -295,4 +297,34 @@ class CriteriaDecision(CaseState):
             panel_reference=text(panel_reference, "Panel reference", required=False),
             notified_by=text(notified_by, "notified by"),
             secretary_of_state_and_ofsted=bool(secretary_of_state_and_ofsted),
+        )
+
+    class SecretaryOfStateAndOfstedNotified(AuditedAggregate.Event):
+        on: date
+        notified_by: str
+        reference: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.sos_ofsted_notified_on = self.on
+
+    def notify_secretary_of_state_and_ofsted(
+        self, *, audit: Audit, on: date, notified_by: str, reference: str = ""
+    ) -> None:
+        """The local authority notifies the Secretary of State and Ofsted of the death of a
+        looked-after child (seed 004 §3.2) or of a care leaver, within five working days."""
+        self._si_act(on, audit, "date the Secretary of State and Ofsted were notified")
+        if not self.sos_ofsted_notification_required:
+            raise WrongStageError(
+                "the Secretary of State and Ofsted are notified of the death of a looked-after "
+                "child or a care leaver"
+            )
+        self.check_not_yet(
+            self.sos_ofsted_notified_on, "the notification of the Secretary of State and Ofsted"
+        )
+        self.trigger_event(
+            self.SecretaryOfStateAndOfstedNotified,
+            audit=audit,
+            on=on,
+            notified_by=text(notified_by, "notified by"),
+            reference=text(reference, "reference", required=False, limit=200),
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.base import AuditedAggregate
 from domain.case.state import CaseState
-from domain.errors import WrongStageError
+from domain.errors import InvalidValueError, WrongStageError
 from domain.values import Audit, CaseKind, LearningOutcome, parse, text
 
 
@@ -62,4 +62,33 @@ class PracticeLearning(CaseState):
         self.check_not_yet(self.referrer_informed_on, "informing the referrer")
         self.trigger_event(
             self.ReferrerInformed, audit=audit, on=on, note=text(note, "note", required=False)
+        )
+
+    class LearningTakenToForum(AuditedAggregate.Event):
+        on: date
+        forum: str
+        notes: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.forum_on = self.on
+
+    def take_learning_to_forum(
+        self, *, audit: Audit, on: date, forum: str, notes: str = ""
+    ) -> None:
+        """The group's outcome "take to the wider forum": the learning taken to the
+        partnership's forum (Hillingdon's Practice Development Forum, Bexley's Multi-Agency
+        Learning Forum, the BHR Safeguarding Partnership)."""
+        self.check_open()
+        self.check_effective_date(on, audit, "date taken to the forum")
+        if self.learning_outcome != LearningOutcome.WIDER_FORUM.value:
+            raise WrongStageError("the group decided not to take this learning to the wider forum")
+        self.check_not_yet(self.forum_on, "taking the learning to the forum")
+        if self.learning_considered_on is not None and on < self.learning_considered_on:
+            raise InvalidValueError("the learning cannot reach the forum before the group decided")
+        self.trigger_event(
+            self.LearningTakenToForum,
+            audit=audit,
+            on=on,
+            forum=text(forum, "forum", limit=200),
+            notes=text(notes, "notes", required=False),
         )

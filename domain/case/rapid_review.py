@@ -28,6 +28,7 @@ from domain.values import (
     RECOMMENDATIONS_NEEDING_TEXT,
     Audit,
     Contact,
+    Documentation,
     MeetingFormat,
     Participant,
     RapidReviewCriterion,
@@ -224,6 +225,7 @@ class RapidReview(CaseState):
         rationale: str
         unanimous: bool
         dissent: str
+        documentation: tuple[str, ...] = ()  # what was shared with those attending
 
         def apply(self, aggregate: Any) -> None:
             aggregate.meeting_held_on = self.on
@@ -249,6 +251,7 @@ class RapidReview(CaseState):
         dissent: str = "",
         legal_advice_details: str = "",
         recommendation_other: str = "",
+        documentation: typing.Iterable[str] = (),
     ) -> None:
         """The rapid review meeting: quorate only with the LA, police and ICB present."""
         self._si_act(on, audit, "date of meeting")
@@ -263,6 +266,11 @@ class RapidReview(CaseState):
         check_quorate(participants)
         chosen = tuple(
             sorted({parse(RapidReviewCriterion, c, "criterion").value for c in criteria})
+        )
+        if RapidReviewCriterion.NONE_OF_THE_ABOVE.value in chosen and len(chosen) > 1:
+            raise InvalidValueError("'none of the above' cannot be chosen with a criterion")
+        shared = tuple(
+            sorted({parse(Documentation, d, "documentation").value for d in documentation})
         )
         rec = parse(Recommendation, recommendation, "recommendation")
         if rec in RECOMMENDATIONS_NEEDING_TEXT and not recommendation_other.strip():
@@ -289,6 +297,7 @@ class RapidReview(CaseState):
             rationale=text(rationale, "rationale"),
             unanimous=bool(unanimous),
             dissent=text(dissent, "dissent", required=False),
+            documentation=shared,
         )
 
     class RapidReviewReportApproved(AuditedAggregate.Event):
@@ -306,6 +315,10 @@ class RapidReview(CaseState):
         self._si_act(on, audit, "date of approval")
         if self.meeting_held_on is None:
             raise WrongStageError("the report follows the rapid review meeting")
+        if self.outcome_in_dispute:
+            raise WrongStageError(
+                "the outcome is disputed: the partners approve once the mediation has concluded"
+            )
         if who.value in self.approvals:
             raise AlreadyRecordedError(f"the {who.value} approval is already recorded")
         if self.submitted_on is not None:

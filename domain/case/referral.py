@@ -162,6 +162,10 @@ def _check_referral_details(details: ReferralDetails, audit: Audit) -> None:
         text(member.name, "family member name")
         if member.date_of_birth is not None:
             check_not_future(member.date_of_birth, audit, "family member date of birth")
+        if member.date_of_death is not None:
+            check_not_future(member.date_of_death, audit, "family member date of death")
+            if member.date_of_birth is not None and member.date_of_death < member.date_of_birth:
+                raise InvalidValueError(f"{member.name}'s date of death precedes their birth")
     for entry in details.chronology:
         check_not_future(entry.occurred_on, audit, "chronology date")
 

@@ -30,6 +30,7 @@ from domain.values import (
     Child,
     Contact,
     Incident,
+    IncidentKind,
     Participant,
     ReferralDetails,
     SafeguardingPartner,
@@ -39,6 +40,18 @@ if TYPE_CHECKING:
     _Aggregate = AuditedAggregate
 else:
     _Aggregate = object
+
+
+@dataclass(frozen=True)
+class CaseActionState:
+    """An action of the case's own plan (from its rapid review or Learning from Practice)."""
+
+    action_id: str
+    description: str
+    owner_agency: str
+    agreed_on: date
+    due_on: date
+    completed_on: date | None = None
 
 
 @dataclass
@@ -128,6 +141,12 @@ class CaseState(_Aggregate):
         self.referrer_informed_on: date | None = None
         self.closed_on: date | None = None
         self.close_reason = ""
+        self.sos_ofsted_notified_on: date | None = None
+        self.outcome_disputed_on: date | None = None
+        self.outcome_mediation_requested_on: date | None = None
+        self.outcome_mediation_concluded_on: date | None = None
+        self.actions: dict[str, CaseActionState] = {}
+        self.forum_on: date | None = None
 
     def began_on(self) -> date:
         return min(self.received_on, self.aware_on)
@@ -147,6 +166,35 @@ class CaseState(_Aggregate):
     @property
     def approvals_completed_on(self) -> date | None:
         return max(self.approvals.values()) if self.approvals_complete else None
+
+    @property
+    def is_death(self) -> bool:
+        return self.incident is not None and self.incident.kind == IncidentKind.DEATH.value
+
+    @property
+    def rapid_review_excluded(self) -> bool:
+        """A care leaver (not looked after): their death is notified to the Secretary of State
+        and Ofsted, with no rapid review (Working Together 2023)."""
+        return self.child is not None and self.child.care_leaver and not self.child.looked_after
+
+    @property
+    def sos_ofsted_notification_required(self) -> bool:
+        """The death of a looked-after child (seed 004 §3.2) or of a care leaver: the Secretary
+        of State and Ofsted must be notified too, within five working days."""
+        return (
+            self.is_death
+            and self.child is not None
+            and (self.child.looked_after or self.child.care_leaver)
+        )
+
+    @property
+    def outcome_in_dispute(self) -> bool:
+        """A partner disputes the rapid review's outcome and mediation has not concluded."""
+        return self.outcome_disputed_on is not None and self.outcome_mediation_concluded_on is None
+
+    @property
+    def open_actions(self) -> list[CaseActionState]:
+        return [a for a in self.actions.values() if a.completed_on is None]
 
     @property
     def partners_disagree(self) -> bool:
@@ -169,6 +217,9 @@ class CaseState(_Aggregate):
             (self.panel_response_on, "panel_responded"),
             (self.submitted_on, "submitted_to_panel"),
             (self.approvals_completed_on, "report_approved"),
+            (self.outcome_mediation_concluded_on, "outcome_mediation_concluded"),
+            (self.outcome_mediation_requested_on, "outcome_in_mediation"),
+            (self.outcome_disputed_on, "outcome_disputed"),
             (self.meeting_held_on, "rapid_review_meeting_held"),
             (self.scoping or None, "scoping"),
             (self.rapid_review_started_on, "rapid_review_started"),

@@ -64,13 +64,16 @@ class ActionPlan(ReviewState):
         on: date
         action_id: str
         evidence: str
+        improvement: str = ""  # where practice has improved as a result (seed 001)
 
         def apply(self, aggregate: Any) -> None:
             review: ReviewState = aggregate
             done = replace(review.actions[self.action_id], completed_on=self.on)
             review.actions = {**review.actions, self.action_id: done}
 
-    def complete_action(self, *, audit: Audit, on: date, action_id: str, evidence: str) -> None:
+    def complete_action(
+        self, *, audit: Audit, on: date, action_id: str, evidence: str, improvement: str = ""
+    ) -> None:
         self._act(on, audit, "date action completed")
         try:
             action = self.actions[action_id]
@@ -88,6 +91,7 @@ class ActionPlan(ReviewState):
             on=on,
             action_id=action_id,
             evidence=text(evidence, "evidence"),
+            improvement=text(improvement, "improvement", required=False),
         )
 
     class LearningDisseminated(AuditedAggregate.Event):

@@ -31,6 +31,12 @@ class Publication(ReviewState):
         self.check_not_published()
         if self.is_deferred:
             raise AlreadyRecordedError("publication is already deferred")
+        resumed = self.deferrals[-1].resumed_on if self.deferrals else None
+        if resumed is not None and on < resumed:
+            raise InvalidValueError(
+                f"publication was deferred until {resumed.isoformat()}: a deferral cannot "
+                "overlap an earlier one"
+            )
         self.trigger_event(
             self.PublicationDeferred, audit=audit, on=on, reason=text(reason, "reason")
         )

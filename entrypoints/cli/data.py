@@ -103,7 +103,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
         for n in batch:
             case: Case = app.repository.get(UUID(str(n.originator_id)))
             stages[(case.partnership, case.stage)] += 1
-            for c in case_clocks(case, today, app.timescales(case.partnership), app.calendar):
+            p = case.partnership
+            for c in case_clocks(case, today, app.timescales(p), app.calendar_of(p)):
                 clocks[(c.name.value, c.status.value)] += 1
         start = batch[-1].id + 1
     print(f"Tracker summary as of {today.isoformat()}")

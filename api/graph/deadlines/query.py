@@ -49,7 +49,7 @@ class DeadlinesQuery:
             ctx.deadlines_model,
             wanted,
             ctx.today(),
-            ctx.safeguarding.calendar,
+            ctx.safeguarding.calendar_of,
             order=rm_deadlines.DeadlineOrder(order_by.value),
             descending=direction is Direction.DESC,
             first=page_size(first),

@@ -80,7 +80,7 @@ def deadlines_of_page(ctx: GraphContext, page: Sequence[str], stream_id: str) ->
         "deadlines",
         page,
         lambda ids: rm_deadlines.deadlines_of(
-            ctx.cursor(), ctx.deadlines_model, ids, ctx.today(), ctx.safeguarding.calendar
+            ctx.cursor(), ctx.deadlines_model, ids, ctx.today(), ctx.safeguarding.calendar_of
         ),
     )
     return [DeadlineNode.of(d) for d in found[stream_id]]

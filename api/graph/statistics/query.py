@@ -43,7 +43,7 @@ class StatisticsQuery:
             ctx.tracker_model,
             ctx.deadlines_model,
             ctx.today(),
-            ctx.safeguarding.calendar,
+            ctx.safeguarding.calendar_of,
             partnerships=partnerships,
             received_from=received_from,
             received_to=received_to,

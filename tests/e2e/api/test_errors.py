@@ -201,7 +201,9 @@ def test_the_openapi_schema_lists_the_choices_of_every_vocabulary(api: Api) -> N
     schemas = api.client.get("/openapi.json").json()["components"]["schemas"]
     assert schemas["SafeguardingPartner"]["enum"] == ["local_authority", "police", "icb"]
     assert len(schemas["Recommendation"]["enum"]) == 10  # a) to j)
-    assert len(schemas["RapidReviewCriterion"]["enum"]) == 8
+    # the eight criteria of seed 001 §2.2, and "none of the above"
+    assert len(schemas["RapidReviewCriterion"]["enum"]) == 9
+    assert schemas["RapidReviewCriterion"]["enum"][-1] == "none_of_the_above"
 
 
 def test_the_same_idempotency_key_with_a_different_body_is_refused(api: Api) -> None:

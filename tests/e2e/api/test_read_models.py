@@ -85,6 +85,7 @@ def test_a_read_handed_a_commands_position_sees_that_write(
         assert by_header.status_code == 200
         assert {d["clock"] for d in by_header.json()} == {
             "partners_alerted",
+            "criteria_recommendation",
             "criteria_decision",
             "panel_notification",
         }

@@ -27,6 +27,11 @@ ALLOWED: dict[str, set[str]] = {
     # the scrutineer mediates
     "request_mediation": {"staff", "scrutineer"},
     "conclude_mediation": {"staff", "scrutineer"},
+    # a lead partner disputes the rapid review's outcome for itself (the example is the
+    # LA's), and the scrutineer mediates that too (seed 001 "Sharing the Outcome")
+    "dispute_rapid_review_outcome": {"staff", "la"},
+    "request_outcome_mediation": {"staff", "scrutineer"},
+    "conclude_outcome_mediation": {"staff", "scrutineer"},
 }
 READERS = {"staff", "la", "police", "icb", "scrutineer", "mash", "police_agency"}
 EVERYONE = sorted(PRINCIPALS)

@@ -34,7 +34,8 @@ from tests.support.people import CHILD_NAME, MASH, MOTHER_NAME, ctx, referral_de
 from tests.support.processes import eventually, tracker_process
 from tests.support.receivers import SmtpReceiver
 
-BREACHES_PER_CASE = 3  # partners alerted, criteria decision, Panel notification
+# partners alerted, the strategic lead's recommendation, criteria decision, Panel notification
+BREACHES_PER_CASE = 4
 LEW_CONTACTS = 1  # config/partnerships.toml: one partnership contact, no agency contact
 
 

@@ -75,6 +75,7 @@ def test_a_serious_incident_walks_from_referral_to_panel_response_on_the_seed_ti
     clocks = statuses(tracker, case_id, date(2027, 2, 5))
     assert clocks == {
         "partners_alerted": (ClockStatus.MET, 0),
+        "criteria_recommendation": (ClockStatus.MET, 0),
         "criteria_decision": (ClockStatus.MET, 0),
         "panel_notification": (ClockStatus.MET, 0),
         "scoping_sent": (ClockStatus.MET, 0),
@@ -86,6 +87,9 @@ def test_a_serious_incident_walks_from_referral_to_panel_response_on_the_seed_ti
         "report_approval": (ClockStatus.MET, 0),
         "rapid_review_submission": (ClockStatus.MET, 0),
         "panel_response": (ClockStatus.MET, 0),
+        # decided Wed 30 Dec, the referrer due to be told by Thu 7 Jan, and never told:
+        # 21 working days late on 5 Feb
+        "referrer_informed": (ClockStatus.BREACHED, 21),
     }
     assert verify_stream(tracker, case_id).ok
 
@@ -234,10 +238,13 @@ def test_a_practice_learning_referral_goes_to_the_group_and_the_referrer_is_info
     assert view.stage == "referrer_informed"
     assert view.version == 3
     # No group schedule configured for Lewisham: 20 working days (Easter is skipped)
-    [learning_clock] = tracker.case_clocks(STAFF, result.id)
+    [learning_clock, told] = tracker.case_clocks(STAFF, result.id)
     assert learning_clock.name is ClockName.LEARNING_REFERRAL_CONSIDERED
     assert learning_clock.due_on == date(2027, 4, 1)
     assert learning_clock.status is ClockStatus.MET
+    # "whatever decision is made, the referrer will be informed": told the same day
+    assert told.name is ClockName.REFERRER_INFORMED
+    assert (told.started_on, told.status) == (date(2027, 3, 25), ClockStatus.MET)
 
 
 def test_a_dispute_between_partners_is_mediated_by_the_scrutineer_and_then_decided(
@@ -317,11 +324,17 @@ def test_a_dispute_between_partners_is_mediated_by_the_scrutineer_and_then_decid
     clocks = {c.key: c.status for c in tracker.case_clocks(STAFF, case_id, date(2027, 1, 21))}
     assert clocks == {
         "partners_alerted": ClockStatus.MET,
+        # decided without the strategic lead's recommendation: that clock no longer applies
+        "criteria_recommendation": ClockStatus.CANCELLED,
         "criteria_decision": ClockStatus.MET,
         # not met, and no looked-after child died: no notification is due
         "panel_notification": ClockStatus.CANCELLED,
+        # not met: referred to the group the same day
+        "learning_from_practice_referral": ClockStatus.MET,
         # the special meeting on 20 Jan has passed with nothing recorded
         "learning_referral_considered": ClockStatus.BREACHED,
+        # decided Wed 6 Jan, the referrer due to be told by Wed 13 Jan: not yet
+        "referrer_informed": ClockStatus.BREACHED,
     }
 
 

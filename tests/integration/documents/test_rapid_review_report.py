@@ -60,7 +60,7 @@ def ticks(text: str, meeting: object) -> None:
     criteria = set(getattr(meeting, "criteria", ()))
     for key, words in CRITERIA.items():
         assert f"{'☒' if key in criteria else '☐'} {words}" in text, key
-    assert f"{'☐' if criteria else '☒'} None of the above" in text
+    assert f"{'☒' if 'none_of_the_above' in criteria else '☐'} None of the above" in text
     for key, words in RECOMMENDATIONS.items():
         ticked = key == getattr(meeting, "recommendation", None)
         assert f"{'☒' if ticked else '☐'} {words}" in text, key
@@ -87,13 +87,15 @@ def test_the_report_shows_the_meeting_the_family_the_approvals_and_the_submissio
             for m in referred.details.family
         ),
         f"the incident that triggered this rapid review: {referred.details.outline}",
-        "The completed Referral of a Serious Incident Form (received "
-        f"{long_date(referred.received_on)})",
-        "The Local Authority Serious Incident Notification to the national Panel "
-        f"({long_date(notified.on)}, reference {notified.panel_reference})",
-        *(
-            f"The Initial Scoping and Information Sharing Form of {e.agency} "
-            f"(returned {long_date(e.on)})"
+        # the meeting recorded no documentation (as before it could): what the case holds
+        "The completed Referral of a Serious Incident Form that initiated the process "
+        f"(received {long_date(referred.received_on)})",
+        "The Local Authority Serious Incident Notification to Ofsted, DfE and the national "
+        f"Panel ({long_date(notified.on)}, reference {notified.panel_reference})",
+        "Copies of the completed Initial Scoping and Information Sharing Forms from involved "
+        "agencies: "
+        + "; ".join(
+            f"{e.agency} (returned {long_date(e.on)})"
             for e in seeded.events()
             if type(e).__name__ == "ScopingReturned"
         ),
@@ -137,7 +139,8 @@ def test_a_meeting_not_unanimous_shows_its_dissent_legal_advice_and_please_state
             participants=(*QUORATE, Participant("Ola Officer", "Probation officer", "Probation")),
             immediate_action_taken=False,
             immediate_action_details="A strategy meeting | by Friday *next* week.",
-            criteria=[],
+            criteria=["none_of_the_above"],
+            documentation=["jar_minutes", "referral_form"],
             discussion="Line one of the discussion.\nLine two # not a heading.",
             nature_of_harm="Fractures.",
             legal_advice_sought=True,
@@ -163,8 +166,12 @@ def test_a_meeting_not_unanimous_shows_its_dissent_legal_advice_and_please_state
         "Agreement of participants: not unanimous Dissent recorded: Police would have "
         "preferred a local CSPR.",
         "Date this form submitted to the National Panel:",
+        # the documentation as the meeting recorded it
+        "Minutes of a Joint Agency Response meeting",
+        "The completed Referral of a Serious Incident Form that initiated the process",
     ):
         assert line in text, line
+    assert "Copies of the completed Initial Scoping" not in text
     ticks(text, meeting)
     assert "Local authority Date of approval" not in text  # approvals table is still blank
     assert "Date this form submitted to the National Panel: 1" not in text

@@ -4,17 +4,26 @@ events, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
+
 import pytest
 
+from application.acts import ReferSeriousIncident
 from application.eventstore import position_of
+from application.service import Safeguarding
 from application.views import scoping_view
 from documents.formats import Format
 from documents.layout import long_date
 from documents.service import Kind
 from domain.clocks import ClockName, case_clocks
+from domain.values import FamilyMember
+from entrypoints import bootstrap
 from tests.integration.documents.conftest import ASKED, Seeded
+from tests.support.clock import FakeClock
 from tests.support.documents import flat, text_of
-from tests.support.scenario import AGENCIES
+from tests.support.people import MASH, ctx, referral_details, serious_harm
+from tests.support.scenario import AGENCIES, RECEIVED, decide_met, notify_and_scope
 
 
 def pack(seeded: Seeded, agency: str, fmt: Format, version: int | None = None) -> str:
@@ -116,3 +125,51 @@ def test_a_pack_sent_before_the_agency_answered_leaves_sections_2_and_3_for_it(
     assert "Known to the service since 2024." not in text
     assert "Date completed: Background Information" in text  # left blank
     assert "SUBJECT CHILD: Quillon Marchbanks" in text  # section 1 filled in before it goes
+
+
+def test_section_1_lists_each_family_member_with_also_known_as_and_previous_addresses(
+    tracker: Safeguarding, clock: FakeClock
+) -> None:
+    details = referral_details()
+    assert details.child is not None
+    child = dataclasses.replace(
+        details.child, also_known_as="Q.M.", previous_addresses=("9 Former Close, Leeds",)
+    )
+    family = (
+        FamilyMember("Ysolde Marchbanks", "Mother", "1 Imaginary Row, London", date(1994, 3, 3),
+                     also_known_as="Ysolde Ore", previous_addresses=("4 Old Lane, Leeds",)),
+        FamilyMember("Ivo Marchbanks", "father", "7 Other Road, Croydon"),
+        FamilyMember("Pell Marchbanks", "half-sister", "1 Imaginary Row, London",
+                     date(2016, 5, 1)),
+        FamilyMember("Rook Tallis", "mother's partner", "1 Imaginary Row, London"),
+    )  # fmt: skip
+    clock.set_day(RECEIVED)
+    case_id = tracker.execute(
+        ctx(MASH),
+        ReferSeriousIncident(
+            partnership="LEW",
+            area="Lewisham",
+            received_on=RECEIVED,
+            details=dataclasses.replace(details, child=child, family=family),
+            incident=serious_harm(date(2026, 12, 20)),
+        ),
+    ).id
+    decide_met(tracker, clock, case_id)
+    notify_and_scope(tracker, clock, case_id)
+    rendered = bootstrap.documents(tracker).case_document(
+        ASKED, case_id, Kind.SCOPING_PACK, Format.DOCX, agency=AGENCIES[0]
+    )
+    text = flat(text_of(rendered.content(), Format.DOCX))
+    for line in (
+        "SUBJECT CHILD: Quillon Marchbanks Also known as: Q.M.",
+        "Previous addresses: 9 Former Close, Leeds",
+        "MOTHER: Ysolde Marchbanks Also known as: Ysolde Ore D.O.B: 3 March 1994 Home "
+        "address: 1 Imaginary Row, London Previous addresses: 4 Old Lane, Leeds",
+        "FATHER: Ivo Marchbanks Also known as: D.O.B: Home address: 7 Other Road, Croydon",
+        "SIBLINGS: Pell Marchbanks Also known as: D.O.B: 1 May 2016",
+        "SIGNIFICANT ADULTS / OTHERS: Rook Tallis (mother's partner) Home address: 1 "
+        "Imaginary Row, London",
+        "Indicative time period to be looked at:",
+        "Involvement with the subject child or family: ☐ Yes ☐ No",
+    ):
+        assert line in text, line

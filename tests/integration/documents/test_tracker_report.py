@@ -69,10 +69,11 @@ def test_the_pdf_lists_every_open_case_review_overdue_clock_and_overdue_action(
     for line in (
         "Tracker report: Lewisham Safeguarding Children Partnership As at 20 January 2027",
         "ensure no situations are lost",
-        # three scoping returns, the meeting and the action
-        "Open cases Open reviews Clocks overdue Actions overdue 1 1 5 1",
+        # the referrer not yet told, three scoping returns, the meeting and the action
+        "Open cases Open reviews Clocks overdue Actions overdue 1 1 6 1",
         "LEW-2026-0001 Lewisham serious incident 2026-12-23 scoping met 2026-12-31",
-        "scoping form returned (Lewisham Children's Social Care) 2027-01-11 4",
+        "referrer informed of the outcome 2027-01-07 5",
+        "LEW-2026-0001 referrer informed of the outcome 2026-12-30 2027-01-07 9",
         "LEW-2026-0001 rapid review meeting held 2026-12-31 2027-01-18 2",
         "LEW-R-2027-0001 local cspr LEW-2026-0001 2027-01-05 in progress 2027-07-05 pending",
         "LEW-R-2027-0001 action completed A1 2027-01-05 2027-01-15 3",

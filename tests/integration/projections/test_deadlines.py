@@ -62,15 +62,17 @@ def test_deadlines_answer_for_any_day_exactly_as_the_domains_clocks_do(
     ):
         with read_store.transaction() as c:
             for case_id in (walked, easter):
-                read = deadlines.query(c, today, tracker.calendar, stream_id=str(case_id))
+                read = deadlines.query(c, today, tracker.calendar_of, stream_id=str(case_id))
                 assert as_tuples(read) == as_tuples(tracker.case_clocks(STAFF, case_id, today)), (
                     today
                 )
-            read = deadlines.query(c, today, tracker.calendar, stream_id=str(review))
+            read = deadlines.query(c, today, tracker.calendar_of, stream_id=str(review))
             assert as_tuples(read) == as_tuples(tracker.review_clocks(STAFF, review, today)), today
 
     with read_store.transaction() as c:
-        easter_rows = deadlines.query(c, date(2027, 4, 6), tracker.calendar, stream_id=str(easter))
+        easter_rows = deadlines.query(
+            c, date(2027, 4, 6), tracker.calendar_of, stream_id=str(easter)
+        )
     statuses = {d.clock: (d.status, d.working_days_late) for d in easter_rows}
     # the decision was due Fri 2 Apr (Good Friday 26 and Easter Monday 29 Mar skipped);
     # on Tue 6 Apr it is 2 working days late

@@ -28,14 +28,14 @@ def test_statistics_count_cases_and_timeliness_for_the_day_asked(
 
     with read_store.transaction() as c:
         result = statistics.compute(
-            c, case_tracker, deadlines, date(2027, 4, 6), tracker.calendar, partnership="LEW"
+            c, case_tracker, deadlines, date(2027, 4, 6), tracker.calendar_of, partnership="LEW"
         )
         only_2027 = statistics.compute(
             c,
             case_tracker,
             deadlines,
             date(2027, 4, 6),
-            tracker.calendar,
+            tracker.calendar_of,
             received_from=date(2027, 1, 1),
         )
 

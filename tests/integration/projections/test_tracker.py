@@ -51,14 +51,16 @@ def test_the_tracker_has_one_row_per_case_with_what_the_partnership_tracks(
         True,
         "local_cspr",
     )
-    assert (done.next_clock, done.overdue, done.version) == (None, 0, 24)
+    # the walk never tells the referrer the outcome: that clock is still open, and overdue
+    assert (done.next_clock, done.overdue, done.version) == ("referrer_informed", 1, 24)
     assert (done.age_band, done.incident_kind, done.looked_after) == ("5-9", "serious_harm", False)
     assert (open_.reference, open_.stage) == ("LEW-2027-0001", "partners_alerted")
-    # criteria decision and panel notification, both due Fri 2 Apr 2027, are overdue by Tue 6 Apr
+    # the recommendation, the criteria decision and the panel notification, all due Fri 2 Apr
+    # 2027, are overdue by Tue 6 Apr
     assert (open_.next_clock, open_.next_due_on, open_.overdue) == (
         "criteria_decision",
         date(2027, 4, 2),
-        2,
+        3,
     )
 
 

@@ -54,7 +54,12 @@ def test_the_digest_lists_the_week_the_overdue_and_scoping_by_agency_once_a_work
         mails = {m.rcpt_tos: m for m in smtp.received()}
         lew = mails[("safeguarding-board@lewisham-partnership.example.org",)].message
         body = lew.get_content().replace("\r\n", "\n")
-        assert str(lew["Subject"]).endswith("2 overdue, 1 due this week")
+        assert str(lew["Subject"]).endswith("3 overdue, 1 due this week")
+        # decided Wed 30 Dec and the referrer not yet told (due Thu 7 Jan)
+        assert (
+            "LEW-2026-0001: referrer informed of the outcome, due 2027-01-07, "
+            "3 working days late" in body
+        )
         # the two agencies that have not returned their forms are a day late
         for name in (AGENCIES[0], AGENCIES[2]):
             assert (

@@ -27,8 +27,8 @@ from application.service import Safeguarding
 from application.watch import ClockWatch
 from domain.base import AuditedAggregate
 from domain.case import Case
-from domain.clocks import NoticeKind
 from domain.errors import AlreadyRecordedError, InvalidValueError
+from domain.notices import NoticeKind
 from domain.values import Audit, Role, Source
 from entrypoints import bootstrap
 from projections import read_models
@@ -166,10 +166,12 @@ def test_the_watch_needs_no_read_models_to_be_right(
     # the reminders' days passed while nobody watched: only the breaches are recorded
     assert notices(tracker, case_id) == [
         ("breach", "partners_alerted", "", date(2026, 12, 25)),
+        # the strategic lead's recommendation was due Mon 4 Jan too
+        ("breach", "criteria_recommendation", "", date(2027, 1, 5)),
         ("breach", "criteria_decision", "", date(2027, 1, 5)),
         ("breach", "panel_notification", "", date(2027, 1, 5)),
     ]
-    assert report.count(NoticeKind.BREACH) == 3
+    assert report.count(NoticeKind.BREACH) == 4
     assert jobs.watch_clocks().recorded == []
 
 
@@ -196,8 +198,8 @@ def test_two_watchers_at_once_record_each_notice_once(
     for t in threads:
         t.join()
     for case_id in case_ids:
-        assert len(notices(first, case_id)) == 3  # three breaches, none twice
-    assert sum(len(r.recorded) for r in reports) == 18
+        assert len(notices(first, case_id)) == 4  # four breaches, none twice
+    assert sum(len(r.recorded) for r in reports) == 24
 
 
 def test_the_case_refuses_a_second_notice_and_a_notice_from_anyone_but_the_scheduler(

@@ -153,3 +153,54 @@ def test_the_shipped_file_names_no_agency_contacts_yet() -> None:
 def test_malformed_contacts_are_refused_clearly(entry: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         parse_partnerships({"partnerships": {"XX": {"local_authorities": ["A"], **entry}}})
+
+
+def _one(extra: str) -> str:
+    return '[partnerships.LEW]\nname = "Lewisham"\nlocal_authorities = ["Lewisham"]\n' + extra
+
+
+def test_a_setting_the_partnerships_file_does_not_know_is_refused_not_ignored(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(_one("closure = [2026-12-29]\n"))  # a typo of "closures"
+    with pytest.raises(ConfigurationError, match="LEW: unknown setting 'closure'"):
+        load_partnerships(path)
+
+
+def test_closure_days_and_start_facts_are_read_per_partnership(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(
+        _one(
+            "closures = [2026-12-31, 2026-12-29]\n[partnerships.LEW.timescales]\n"
+            'rapid_review_submission_from = "aware"\nscoping_returned_from = "notification"\n'
+            "scoping_returned = 9\nscoping_returned_window_opens = 3\n"
+            "forum_every_weeks = 13\nforum_first_meeting = 2026-01-14\n"
+        )
+    )
+    lew = load_partnerships(path).get("LEW")
+    assert lew.closures == (date(2026, 12, 29), date(2026, 12, 31))
+    t = lew.timescales
+    assert (t.rapid_review_submission_from.value, t.scoping_returned_from.value) == (
+        "aware",
+        "notification",
+    )
+    assert (t.scoping_returned, t.scoping_returned_window_opens) == (9, 3)
+    assert t.next_forum_meeting(date(2026, 1, 14), None) == date(2026, 4, 15)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('[partnerships.LEW.timescales]\nrapid_review_meeting_from = "aware"\n', "must be one of"),
+        ('closures = ["tomorrow"]\n', "closures must be a list of dates"),
+        ("[partnerships.LEW.timescales]\nforum_meetings = [3]\n", "must be a list of dates"),
+    ],
+)
+def test_a_malformed_closure_or_start_fact_is_refused(
+    tmp_path: Path, extra: str, message: str
+) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(_one(extra))
+    with pytest.raises(ConfigurationError, match=message):
+        load_partnerships(path)

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.calendar import WorkingDayCalendar, add_calendar_months, england_and_wales
+from domain.errors import CalendarRangeError
 
 CAL = england_and_wales()
 
@@ -331,3 +332,21 @@ def test_add_calendar_months_keeps_the_day_of_month_or_clamps_to_the_month_end(
     start: date, months: int, expected: date
 ) -> None:
     assert add_calendar_months(start, months) == expected
+
+
+def test_the_calendar_refuses_years_its_bank_holiday_data_does_not_cover() -> None:
+    """Past 2100 every weekday would silently count as a working day."""
+    # Fri 24 Dec 2100; Christmas and Boxing Day fall on the weekend: Mon 27 and Tue 28 off
+    assert CAL.add_working_days(date(2100, 12, 24), 3) == date(2100, 12, 31)
+    with pytest.raises(CalendarRangeError, match="covers 1872 to 2100, not 2101"):
+        CAL.add_working_days(date(2100, 12, 30), 5)
+    with pytest.raises(CalendarRangeError):
+        CAL.working_days_between(date(2100, 1, 1), date(2101, 6, 1))
+
+
+def test_a_partnerships_closure_days_make_a_calendar_of_its_own() -> None:
+    lewisham = CAL.with_closures([date(2027, 1, 5)])
+    assert lewisham.add_working_days(date(2027, 1, 4), 1) == date(2027, 1, 6)
+    assert CAL.add_working_days(date(2027, 1, 4), 1) == date(2027, 1, 5)
+    assert CAL.with_closures([]) is CAL
+    assert lewisham.extra_closures == (date(2027, 1, 5),)

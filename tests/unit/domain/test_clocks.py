@@ -12,13 +12,13 @@ from domain.case import Case
 from domain.clocks import (
     Clock,
     ClockStatus,
-    Timescales,
     case_clocks,
-    notices_due,
     publication_due_on,
     review_clocks,
 )
+from domain.notices import notices_due
 from domain.review import Review
+from domain.timescales import Timescales
 from domain.values import Incident
 from tests.support.people import (
     QUORATE,
