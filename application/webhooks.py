@@ -105,6 +105,13 @@ _SQLITE_DDL = (
 _SUBSCRIBERS = frozenset({Role.PARTNERSHIP, Role.AGENCY})
 
 
+def new_secret() -> str:
+    """A Standard Webhooks secret: ``whsec_`` and 32 random bytes in standard base64
+    (subscriptions made before that format have 43 URL-safe characters instead; both are
+    read by ``scheduler/delivery.py:signing_key``)."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
 def check_url(url: str) -> str:
     """``url`` stripped, or InvalidWebhookUrlError: http(s), a host, no credentials."""
     if not isinstance(url, str):
@@ -211,7 +218,7 @@ class WebhookSubscriptions(SideTables):
             prior = self._by_key(principal.id, idempotency_key, fingerprint)
             if prior is not None:
                 return prior
-        secret = "whsec_" + secrets.token_urlsafe(32)
+        secret = new_secret()
         statement = (
             f"INSERT INTO {self.t} (partnership, agency, url, secret, created_at, "  # noqa: S608
             "created_by, idempotency_key, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "

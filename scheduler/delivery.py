@@ -12,33 +12,42 @@ TRACKER_SMTP_FROM``, over STARTTLS and with a login when configured. ``Message-I
 on every attempt, so a mailbox or gateway can drop a repeat. With no ``TRACKER_SMTP_HOST``
 nothing is sent and mail waits in the outbox ("SMTP is not configured").
 
-**Webhooks** (``WebhookTransport``): ``POST`` of a JSON body to the subscription's URL with
+**Webhooks** (``WebhookTransport``): ``POST`` of a JSON body to the subscription's URL in
+the Standard Webhooks format (https://www.standardwebhooks.com):
 
-- ``X-Tracker-Delivery: <delivery id>`` -- the body's ``id`` too; the same on every attempt:
-  a receiver that has seen it should answer 2xx and do nothing more;
-- ``X-Tracker-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>``, the HMAC keyed with the
-  subscription's secret (as returned when subscribing) over ``f"{t}.".encode() + body``.
+- ``webhook-id: <delivery id>`` -- the same on every attempt: a receiver that has seen it
+  should answer 2xx and do nothing more;
+- ``webhook-timestamp: <unix seconds>`` of this attempt;
+- ``webhook-signature: v1,<base64 HMAC-SHA256>``, keyed with the base64-decoded part of the
+  subscription's ``whsec_`` secret, over ``f"{id}.{timestamp}.".encode() + body``.
+
+A receiver verifies it with the ``standardwebhooks`` package (which also refuses a
+timestamp more than five minutes off)::
+
+    from standardwebhooks import Webhook
+
+    def verify(secret: str, headers: dict[str, str], body: bytes) -> dict:
+        return Webhook(secret).verify(body, headers)  # raises WebhookVerificationError
+
+(verify the raw body bytes as received, before parsing the JSON). A retried delivery is
+signed afresh, with the time of that attempt. The body is the same on every attempt.
+
+Secrets made before this format (``whsec_`` and 43 characters of the URL-safe alphabet)
+keep working: deliveries to those subscriptions also carry ``X-Tracker-Signature:
+t=<unix seconds>,v1=<hex HMAC-SHA256 keyed with the whole secret string over
+f"{t}.".encode() + body>``, as before, and their ``webhook-signature`` is keyed with the
+secret's bytes, so a Standard Webhooks receiver takes the same secret in the standard
+alphabet (``legacy_secret_as_standard``). ``X-Tracker-Delivery`` repeats the id.
 
 Any 2xx answer is delivered; anything else (3xx included: redirects are not followed), a
 timeout or a connection error is tried again later. While a receiver cannot be reached at
 all (connection refused, no route, the SMTP server down), the other messages for it wait
-with the one that found it down rather than each trying in turn. A receiver checks a delivery thus::
-
-    import hashlib, hmac, time
-
-    def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
-        fields = dict(part.split("=", 1) for part in header.split(","))
-        t, given = fields["t"], fields["v1"]
-        expected = hmac.new(secret.encode(), t.encode() + b"." + body, hashlib.sha256)
-        fresh = abs(time.time() - int(t)) <= tolerance  # refuse old replays
-        return fresh and hmac.compare_digest(expected.hexdigest(), given)
-
-(verify the raw body bytes as received, before parsing the JSON). A retried delivery is
-signed afresh, with the time of that attempt.
+with the one that found it down rather than each trying in turn.
 """
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import hashlib
 import hmac
@@ -59,8 +68,38 @@ USER_AGENT = "safeguarding-review-tracker-outbox/1"
 MAIL_POLICY = email.policy.default.clone(max_line_length=998)
 
 
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
+_URL_SAFE = str.maketrans("-_", "+/")
+
+
+def is_legacy_secret(secret: str) -> bool:
+    """Made before the Standard Webhooks format: URL-safe base64 without padding (a new
+    secret's 32 bytes always end in one ``=``)."""
+    return not secret.removeprefix(SECRET_PREFIX).endswith("=")
+
+
+def signing_key(secret: str) -> bytes:
+    """The HMAC key of a ``whsec_`` secret: its base64 decoded (the standard or the
+    URL-safe alphabet, padded or not: both name the same bytes)."""
+    raw = secret.removeprefix(SECRET_PREFIX).strip().translate(_URL_SAFE)
+    return base64.b64decode(raw + "=" * (-len(raw) % 4), validate=True)
+
+
+def legacy_secret_as_standard(secret: str) -> str:
+    """The same secret in the standard alphabet, as Standard Webhooks libraries read it."""
+    return SECRET_PREFIX + base64.b64encode(signing_key(secret)).decode()
+
+
+def standard_signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """``v1,<base64 HMAC-SHA256 of f"{id}.{timestamp}.{body}">`` (Standard Webhooks)."""
+    message = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(signing_key(secret), message, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
 def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """The hex HMAC-SHA256 of ``f"{timestamp}.".encode() + body`` keyed with ``secret``."""
+    """The legacy ``X-Tracker-Signature`` hex HMAC-SHA256 of ``f"{timestamp}.".encode() +
+    body`` keyed with ``secret`` as text."""
     message = str(timestamp).encode() + b"." + body
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
@@ -70,8 +109,8 @@ def signature_header(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def verify_signature(secret: str, header: str, body: bytes) -> bool:
-    """Whether ``header`` (``X-Tracker-Signature``) signs ``body`` with ``secret`` (the
-    receiver's check, without the freshness test of the module's example)."""
+    """Whether the legacy ``header`` (``X-Tracker-Signature``) signs ``body`` with
+    ``secret`` (without a freshness test)."""
     try:
         fields = dict(part.strip().split("=", 1) for part in header.split(","))
         timestamp = int(fields["t"])
@@ -159,9 +198,17 @@ class WebhookTransport:
         timestamp = int(webhook.at.timestamp())
         headers = {
             "Content-Type": "application/json",
+            "webhook-id": webhook.message_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": standard_signature(
+                webhook.secret, webhook.message_id, timestamp, webhook.body
+            ),
             "X-Tracker-Delivery": webhook.message_id,
-            "X-Tracker-Signature": signature_header(webhook.secret, timestamp, webhook.body),
         }
+        if is_legacy_secret(webhook.secret):
+            headers["X-Tracker-Signature"] = signature_header(
+                webhook.secret, timestamp, webhook.body
+            )
         try:
             answer = self.client.post(webhook.url, content=webhook.body, headers=headers)
         except (httpx.ConnectError, httpx.ConnectTimeout) as e:
@@ -208,7 +255,11 @@ __all__ = [
     "Transports",
     "WebhookTransport",
     "default_transports",
+    "is_legacy_secret",
+    "legacy_secret_as_standard",
     "signature",
     "signature_header",
+    "signing_key",
+    "standard_signature",
     "verify_signature",
 ]

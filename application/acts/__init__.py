@@ -1,9 +1,10 @@
 """Every act of the safeguarding process, each declared once (application/acts/base.py).
 
 One module per stage, as in the domain: ``referral``, ``decision``, ``rapid_review``,
-``learning``, ``corrections`` (acts on a case) and ``review`` (a commissioned review and
-its action plan). ``ACTS`` lists them in the order they are declared; ``python -m
-application.acts`` prints the README's table of who may perform each.
+``outcome``, ``learning``, ``informing``, ``actions``, ``corrections`` (acts on a case) and
+``review`` (a commissioned review and its action plan). ``ACTS`` lists them in the order
+they are declared; ``python -m application.acts`` prints the README's table of who may
+perform each.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from application.acts.decision import (
     RecordPartnerDecision,
     ReferToLearningFromPractice,
     RequestMediation,
+)
+from application.acts.informing import (
+    InformAgenciesOfOutcome,
+    ReportDisputeToStrategicPartners,
+    ShareDissent,
 )
 from application.acts.learning import (
     ConsiderLearningReferral,
@@ -68,6 +74,7 @@ STAGES = (
     "rapid_review",
     "outcome",
     "learning",
+    "informing",
     "actions",
     "corrections",
     "review",
@@ -115,6 +122,7 @@ __all__ = [
     "DisseminateLearning",
     "Env",
     "HoldMeeting",
+    "InformAgenciesOfOutcome",
     "InformReferrer",
     "NotifyNationalPanel",
     "NotifySecretaryOfStateAndOfsted",
@@ -128,6 +136,7 @@ __all__ = [
     "ReferSeriousIncident",
     "ReferToLearningFromPractice",
     "ReopenCase",
+    "ReportDisputeToStrategicPartners",
     "RequestMediation",
     "RequestOutcomeMediation",
     "RequestScoping",
@@ -136,6 +145,7 @@ __all__ = [
     "ReviewAct",
     "SecureRecords",
     "SendPrePublicationCopy",
+    "ShareDissent",
     "StartRapidReview",
     "SubjectAct",
     "SubmitRapidReview",

@@ -14,6 +14,7 @@ One module per stage of the process keeps each act's command method beside its e
 - ``outcome``       the rapid review's outcome disputed, mediated and concluded
 - ``actions``       the case's own action plan: actions agreed and completed
 - ``learning``      the group's consideration, referrer informed, learning taken to the forum
+- ``informing``     agencies informed of the outcome, dissent shared, a dispute reported
 - ``closure``       closed, reopened
 - ``corrections``   details corrected
 - ``state``         the case's state, its stage and the guards every stage shares
@@ -34,6 +35,7 @@ from domain.case.actions import CaseActions
 from domain.case.closure import Closure
 from domain.case.corrections import Corrections
 from domain.case.decision import CriteriaDecision
+from domain.case.informing import Informing
 from domain.case.learning import PracticeLearning
 from domain.case.outcome import Outcome
 from domain.case.rapid_review import RapidReview
@@ -47,6 +49,7 @@ class Case(
     RapidReview,
     Outcome,
     PracticeLearning,
+    Informing,
     CaseActions,
     Closure,
     Corrections,
@@ -85,6 +88,10 @@ class Case(
     LearningReferralConsidered = PracticeLearning.LearningReferralConsidered
     ReferrerInformed = PracticeLearning.ReferrerInformed
     LearningTakenToForum = PracticeLearning.LearningTakenToForum
+    # telling those who must be told
+    AgenciesInformedOfOutcome = Informing.AgenciesInformedOfOutcome
+    DissentShared = Informing.DissentShared
+    DisputeReportedToStrategicPartners = Informing.DisputeReportedToStrategicPartners
     # the case's action plan
     ActionAgreed = CaseActions.ActionAgreed
     ActionCompleted = CaseActions.ActionCompleted

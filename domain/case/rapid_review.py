@@ -231,6 +231,7 @@ class RapidReview(CaseState):
             aggregate.meeting_held_on = self.on
             aggregate.rapid_review_recommendation = self.recommendation
             aggregate.criteria_apply = tuple(self.criteria)
+            aggregate.meeting_unanimous = self.unanimous
 
     def hold_meeting(
         self,

@@ -147,6 +147,10 @@ class CaseState(_Aggregate):
         self.outcome_mediation_concluded_on: date | None = None
         self.actions: dict[str, CaseActionState] = {}
         self.forum_on: date | None = None
+        self.meeting_unanimous = True
+        self.agencies_informed: dict[str, date] = {}
+        self.dissent_shared_on: date | None = None
+        self.disputes_reported: tuple[date, ...] = ()
 
     def began_on(self) -> date:
         return min(self.received_on, self.aware_on)

@@ -62,6 +62,9 @@ RELEASED = [
 ADDED = [
     "domain.case:Case.ActionAgreed",
     "domain.case:Case.ActionCompleted",
+    "domain.case:Case.AgenciesInformedOfOutcome",
+    "domain.case:Case.DisputeReportedToStrategicPartners",
+    "domain.case:Case.DissentShared",
     "domain.case:Case.LearningTakenToForum",
     "domain.case:Case.OutcomeMediationConcluded",
     "domain.case:Case.OutcomeMediationRequested",
