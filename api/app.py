@@ -31,6 +31,7 @@ from api.readers import Readers
 from api.routes import commands, read_models, reads
 from api.routes import documents as document_routes
 from api.routes import outbox as outbox_routes
+from api.routes.webhook_types import webhooks_router
 from application import logs
 from application.access import AccessLog
 from application.outbox import Outbox
@@ -228,6 +229,7 @@ def create_app(
     app.include_router(read_models.router)
     app.include_router(document_routes.router)
     app.include_router(outbox_routes.router)
+    app.webhooks.include_router(webhooks_router())
     app.state.access_log = access_log
     app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)
     app.include_router(health.router)

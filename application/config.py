@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from application.notifications import DEFAULT_RULES, RECIPIENT_ROLES, TYPES, Audience
 from domain.timescales import StartFact, Timescales
 
 
@@ -95,6 +96,17 @@ class Partnership:
         default_factory=lambda: dict(DEFAULT_SIGNATORIES), hash=False
     )
     templates: Path | None = None  # a folder of document templates replacing the built-in ones
+    # [partnerships.X.recipients]: role (application/notifications.py) -> its addresses
+    recipients: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    # [partnerships.X.notifications]: event type -> the audiences told (replacing the default)
+    notifications: dict[str, tuple[Audience, ...]] = field(default_factory=dict, hash=False)
+
+    def rule(self, event_type: str) -> tuple[Audience, ...]:
+        """Who is told of ``event_type`` by e-mail: this partnership's rule, else the
+        default (application/notifications.py)."""
+        if event_type in self.notifications:
+            return self.notifications[event_type]
+        return DEFAULT_RULES.get(event_type, ())
 
     def contacts_of_agency(self, agency: str) -> tuple[str, ...]:
         """The addresses configured for ``agency`` (ignoring case and outer spaces)."""
@@ -178,6 +190,11 @@ def _timescales(code: str, raw: dict[str, Any]) -> Timescales:
 _ADDRESS = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+$")
 
 
+def is_address(value: str) -> bool:
+    """Whether ``value`` is one e-mail address, as the partnerships file takes them."""
+    return bool(_ADDRESS.match(value))
+
+
 def _addresses(code: str, what: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
         raise ConfigurationError(f"{code}: {what} must be a list of e-mail addresses")
@@ -207,7 +224,42 @@ def _agency_contacts(code: str, raw: Any) -> dict[str, tuple[str, ...]]:
 PARTNERSHIP_KEYS = frozenset(
     {"name", "local_authorities", "contacts", "agency_contacts", "timescales", "closures"}
     | {"letterhead", "signatories", "templates"}  # the documents' (documents/)
+    | {"recipients", "notifications"}  # the messages' (application/notifications.py)
 )
+
+
+def _recipients(code: str, raw: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"{code}: recipients must be a table of role = [addresses]")
+    for role in raw:
+        if role not in RECIPIENT_ROLES:
+            known = ", ".join(RECIPIENT_ROLES)
+            raise ConfigurationError(f"{code}: unknown recipients role {role!r} (known: {known})")
+    return {role: _addresses(code, f"recipients.{role}", v) for role, v in raw.items()}
+
+
+def _notifications(code: str, raw: Any) -> dict[str, tuple[Audience, ...]]:
+    """``case.scoping_requested = [...]`` reads as TOML's nested table ``case``."""
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"{code}: notifications must be a table of type = [audiences]")
+    flat: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    rules: dict[str, tuple[Audience, ...]] = {}
+    audiences = {a.value for a in Audience}
+    for event_type, value in flat.items():
+        if event_type not in TYPES:
+            raise ConfigurationError(f"{code}: notifications: unknown event type {event_type!r}")
+        if not isinstance(value, list) or not all(v in audiences for v in value):
+            known = ", ".join(sorted(audiences))
+            raise ConfigurationError(
+                f"{code}: notifications.{event_type} must list audiences (of: {known})"
+            )
+        rules[event_type] = tuple(Audience(v) for v in dict.fromkeys(value))
+    return rules
 
 
 def _closures(code: str, value: Any) -> tuple[date, ...]:
@@ -306,6 +358,8 @@ def parse_partnerships(data: dict[str, Any], base: Path | None = None) -> Partne
             signatories=_signatories(code, raw.get("signatories", {})),
             templates=_templates(code, raw.get("templates"), base),
             closures=_closures(code, raw.get("closures", [])),
+            recipients=_recipients(code, raw.get("recipients", {})),
+            notifications=_notifications(code, raw.get("notifications", {})),
         )
     return Partnerships(result, _national_panel(data.get("national_panel")))
 

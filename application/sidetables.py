@@ -45,6 +45,24 @@ class SideTables:
                 for statement in sqlite:
                     c.execute(statement)
 
+    def add_columns(self, table: str, columns: Sequence[tuple[str, str]]) -> None:
+        """Add ``(name, declaration)`` columns a table made by an earlier release lacks
+        (each declaration with a default, so its rows keep reading as before)."""
+        with self.cursor(commit=True) as c:
+            if self.postgres:
+                c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"tracker:{table}",))
+                for name, declaration in columns:
+                    c.execute(
+                        f"ALTER TABLE {self.table(table)} "
+                        f"ADD COLUMN IF NOT EXISTS {name} {declaration}"
+                    )
+                return
+            c.execute(f"PRAGMA table_info({table})")
+            have = {self.row(r)["name"] for r in c.fetchall()}
+            for name, declaration in columns:
+                if name not in have:
+                    c.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
+
     def at(self, value: datetime | None) -> Any:
         """An instant as the database takes it."""
         if value is None:

@@ -25,6 +25,7 @@ import base64
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from eventsourcing.persistence import IntegrityError
 
 from application.context import Principal
 from application.errors import IdempotencyKeyReusedError, NotFoundError, NotPermittedError
+from application.notifications import check_type_pattern, type_matches
 from application.sidetables import SideTables
 from domain.values import Role
 
@@ -68,10 +70,16 @@ class Subscription:
     created_by: str
     revoked_at: datetime | None = None
     revoked_by: str = ""
+    event_types: tuple[str, ...] = ()  # () = every type; else types, "case.*", "review.*"
+    from_position: int = 0  # the log's end when subscribed: it hears of what came after
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    def takes(self, event_type: str) -> bool:
+        """Whether this subscription's ``event_types`` take ``event_type``."""
+        return not self.event_types or any(type_matches(p, event_type) for p in self.event_types)
 
     def hears_of(self, agency: str) -> bool:
         """Whether a notice for a clock ``agency`` is responsible for ("" for the
@@ -79,7 +87,15 @@ class Subscription:
         return not self.agency or self.agency.casefold() == agency.strip().casefold()
 
 
-_COLUMNS = "id, partnership, agency, url, created_at, created_by, revoked_at, revoked_by"
+_COLUMNS = (
+    "id, partnership, agency, url, created_at, created_by, revoked_at, revoked_by, "
+    "event_types, from_position"
+)
+# added after the first release; a table made then gains them when first used
+_ADDED_COLUMNS = (
+    ("event_types", "TEXT NOT NULL DEFAULT ''"),
+    ("from_position", "BIGINT NOT NULL DEFAULT 0"),
+)
 
 _PG_DDL = (
     "CREATE TABLE IF NOT EXISTS {s}.webhook_subscriptions ("
@@ -154,6 +170,7 @@ class WebhookSubscriptions(SideTables):
     def setup(self) -> None:
         if not self._ready:
             self.create("webhook_subscriptions", _PG_DDL, _SQLITE_DDL)
+            self.add_columns("webhook_subscriptions", _ADDED_COLUMNS)
             self._ready = True
 
     # ------------------------------------------------------------------ the secret
@@ -189,9 +206,11 @@ class WebhookSubscriptions(SideTables):
         *,
         partnership: str | None = None,
         idempotency_key: str = "",
+        event_types: Sequence[str] = (),
     ) -> tuple[Subscription, str]:
         """Record a subscription; returns it and its signing secret (shown this once, or
-        again to a retry with the same idempotency key)."""
+        again to a retry with the same idempotency key). ``event_types``: only these
+        types (``application/notifications.py``; ``case.*``, ``review.*``); none: all."""
         if principal.role not in _SUBSCRIBERS:
             raise NotPermittedError(f"the {principal.role.value} role may not subscribe webhooks")
         chosen = partnership or (
@@ -210,8 +229,15 @@ class WebhookSubscriptions(SideTables):
         if len(agency) > MAX_AGENCY_LENGTH:
             raise InvalidWebhookError(f"agency is longer than {MAX_AGENCY_LENGTH} characters")
         url = check_url(url)
+        types = tuple(dict.fromkeys(t.strip() for t in event_types))
+        unknown = [t for t in types if not check_type_pattern(t)]
+        if unknown:
+            raise InvalidWebhookError(
+                f"unknown event type {unknown[0]!r} (a type such as case.scoping_requested, "
+                "or case.*, review.*)"
+            )
         fingerprint = hashlib.sha256(
-            json.dumps([chosen, agency, url], separators=(",", ":")).encode()
+            json.dumps([chosen, agency, url, *types], separators=(",", ":")).encode()
         ).hexdigest()
         self.setup()
         if idempotency_key:
@@ -221,8 +247,8 @@ class WebhookSubscriptions(SideTables):
         secret = new_secret()
         statement = (
             f"INSERT INTO {self.t} (partnership, agency, url, secret, created_at, "  # noqa: S608
-            "created_by, idempotency_key, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            f"RETURNING {_COLUMNS}"
+            "created_by, idempotency_key, fingerprint, event_types, from_position) "
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}"
         )
         values = (
             chosen,
@@ -233,6 +259,8 @@ class WebhookSubscriptions(SideTables):
             principal.id,
             idempotency_key or None,
             fingerprint,
+            " ".join(types),
+            self.app.recorder.max_notification_id() or 0,
         )
         try:
             with self.cursor(commit=True) as c:
@@ -282,8 +310,8 @@ class WebhookSubscriptions(SideTables):
             found = [self._subscription(r) for r in c.fetchall()]
         return [s for s in found if self._visible(principal, s)]
 
-    def revoke(self, principal: Principal, subscription_id: int) -> Subscription:
-        """Stop a subscription (again: no change). Another's is "not found"."""
+    def own(self, principal: Principal, subscription_id: int) -> Subscription:
+        """One of the subscriptions ``principal`` may see; another's is "not found"."""
         found = self.get(subscription_id)
         if (
             found is None
@@ -292,6 +320,11 @@ class WebhookSubscriptions(SideTables):
             or not self._visible(principal, found)
         ):
             raise NotFoundError(f"no webhook subscription {subscription_id}")
+        return found
+
+    def revoke(self, principal: Principal, subscription_id: int) -> Subscription:
+        """Stop a subscription (again: no change). Another's is "not found"."""
+        found = self.own(principal, subscription_id)
         if found.revoked_at is None:
             statement = (
                 f"UPDATE {self.t} SET revoked_at = ?, revoked_by = ? "  # noqa: S608
@@ -359,4 +392,6 @@ class WebhookSubscriptions(SideTables):
             created_by=str(r["created_by"]),
             revoked_at=self.instant(r["revoked_at"]),
             revoked_by=str(r["revoked_by"] or ""),
+            event_types=tuple(str(r["event_types"] or "").split()),
+            from_position=int(r["from_position"] or 0),
         )

@@ -14,17 +14,15 @@ line of its own after its label (nothing when it is empty).
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from application.templating import environment, markdown_text
 from documents.layout import (
     LINE_BREAK,
     Block,
@@ -40,7 +38,6 @@ from documents.layout import (
 
 FEATURES = Path(__file__).resolve().parent
 _SEPARATOR = "\u2028"  # a value's line break, kept as text by the Markdown reader
-_ESCAPED = str.maketrans({c: "\\" + c for c in string.punctuation})
 TICKED, UNTICKED = "\u2612", "\u2610"  # ☒ ☐
 
 
@@ -54,7 +51,7 @@ def escape(value: str) -> Raw:
     if isinstance(value, Raw):
         return value
     text = value.strip().replace("\r\n", "\n").replace("\r", "\n")
-    return Raw(_SEPARATOR.join(line.strip().translate(_ESCAPED) for line in text.split("\n")))
+    return Raw(_SEPARATOR.join(markdown_text(line.strip()) for line in text.split("\n")))
 
 
 def prepared(value: Any) -> Any:
@@ -104,19 +101,8 @@ class Templates:
     the built-in ones beside each feature (documents/<feature>/<name>.md)."""
 
     def __init__(self, override: Path | None = None) -> None:
-        builtin = sorted(str(p) for p in FEATURES.iterdir() if p.is_dir() and p.name[0] != "_")
-        loaders = [FileSystemLoader(builtin)]
-        if override is not None:
-            loaders.insert(0, FileSystemLoader(str(override)))
-        self.env = SandboxedEnvironment(
-            loader=ChoiceLoader(loaders),
-            autoescape=False,
-            finalize=shown,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        builtin = sorted(p for p in FEATURES.iterdir() if p.is_dir() and p.name[0] != "_")
+        self.env = environment(builtin, override, finalize=shown)
         self.env.globals.update(tick=tick)
         self.env.filters.update(lines=lines, below=below)
 

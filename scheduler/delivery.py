@@ -6,7 +6,8 @@ so it names a status code or a kind of failure and never message content) means 
 later. ``default_transports(settings)`` builds both from the ``TRACKER_SMTP_*`` and
 ``TRACKER_WEBHOOK_*`` settings; tests pass the same classes pointed at loopback receivers.
 
-**E-mail** (``SmtpTransport``): one plain-text message per recipient, ``From:
+**E-mail** (``SmtpTransport``): one message per recipient, plain text and (when the
+message has it) HTML as ``multipart/alternative``, ``From:
 TRACKER_SMTP_FROM``, over STARTTLS and with a login when configured. ``Message-ID:
 <{delivery id}@{the From domain}>`` and ``X-Tracker-Delivery: {delivery id}`` stay the same
 on every attempt, so a mailbox or gateway can drop a repeat. With no ``TRACKER_SMTP_HOST``
@@ -138,6 +139,8 @@ class SmtpTransport:
         msg["X-Tracker-Delivery"] = email.message_id
         msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
         msg.set_content(email.text)
+        if email.html:  # multipart/alternative: the plain text first, then the HTML
+            msg.add_alternative(email.html, subtype="html")
         return msg
 
     def send_email(self, email: OutgoingEmail) -> None:

@@ -146,10 +146,11 @@ class SchedulerJobs:
     # ------------------------------------------------------------------ delivery
 
     def deliver(self) -> DeliveryReport:
-        """Turn new notices into deliveries, then send what is due."""
+        """Turn new events into deliveries, then send what is due."""
         self.outbox.setup()
         while self.outbox.collect():
             pass
+        failpoint("after_collected")
         return self.outbox.deliver_due(self.transports)
 
     # ------------------------------------------------------------------ digest

@@ -1,12 +1,18 @@
 """Webhook subscriptions and the state of the outbox's deliveries.
 
 - ``POST /api/v1/webhook-subscriptions`` (agency or partnership role): subscribe a URL to
-  the partnership's reminders and breaches; a partnership's staff may name one ``agency``
-  (only the clocks that agency is responsible for), an agency system always gets its own.
+  the partnership's events (every type, or the ``event_types`` named); a partnership's
+  staff may name one ``agency`` (only the cases that agency takes part in, and the clocks it
+  is responsible for), an agency system always gets its own. Analysts, partners,
+  scrutineers and admins may not subscribe (403).
   The answer carries the signing ``secret`` -- shown this once (and again to a retry with
   the same ``Idempotency-Key``; the same key with another body is refused). A URL that is
   not http(s) is refused (422 ``invalid_webhook_url``) and nothing is recorded.
 - ``GET /api/v1/webhook-subscriptions``: the caller's (no secrets).
+- ``GET /api/v1/webhook-subscriptions/{id}/events?since=<position>``: what the subscription
+  was sent (or is still to be sent) for the events after that log position, in the order of
+  the log, each with its ``webhook-id`` and the body exactly as posted: a receiver that was
+  down catches up from the last position it processed, without gaps.
 - ``DELETE /api/v1/webhook-subscriptions/{id}``: revoke; nothing more goes to it and what
   was waiting for it is cancelled. Another's subscription is "not found".
 - ``GET /api/v1/deliveries?status=&after=&limit=`` (partnership and admin roles): the
@@ -14,9 +20,10 @@
   error, next attempt -- with the backlog by status; page on with ``after=next_after``.
 """
 
+import json
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 from fastapi.openapi.models import Example
@@ -58,8 +65,15 @@ class SubscriptionRequest(BaseModel):
     agency: str | None = Field(
         None,
         max_length=MAX_AGENCY_LENGTH,
-        description="only the clocks this agency is responsible for (partnership staff; an "
-        "agency system always subscribes for its own agency)",
+        description="only the cases this agency takes part in and the clocks it is "
+        "responsible for (partnership staff; an agency system always subscribes for its own "
+        "agency)",
+    )
+    event_types: list[Annotated[str, Field(max_length=80)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="only these event types (e.g. case.scoping_requested; case.* or "
+        "review.* for all of one kind); empty: every type",
     )
 
 
@@ -71,12 +85,27 @@ class SubscriptionView(BaseModel):
     created_at: datetime
     created_by: str
     revoked_at: datetime | None = None
+    event_types: list[str] = Field(description="the types it takes; empty: every type")
+    from_position: int = Field(description="it hears of the events after this log position")
 
 
 class SubscriptionCreated(SubscriptionView):
     secret: str = Field(
-        description="signs every delivery (X-Tracker-Signature); shown only in this answer"
+        description="the whsec_ secret every delivery is signed with (webhook-signature, "
+        "Standard Webhooks); shown only in this answer"
     )
+
+
+class SentEvent(BaseModel):
+    webhook_id: str = Field(description="the webhook-id header it was (or will be) sent with")
+    position: int = Field(description="the event's log position")
+    status: str
+    body: dict[str, Any] = Field(description="the body as posted: type, timestamp, data")
+
+
+class SentEvents(BaseModel):
+    items: list[SentEvent]
+    next_since: int | None = Field(description="pass as since= for more; null at the end")
 
 
 class DeliveryView(BaseModel):
@@ -135,6 +164,8 @@ def _view(s: Subscription) -> SubscriptionView:
         created_at=s.created_at,
         created_by=s.created_by,
         revoked_at=s.revoked_at,
+        event_types=list(s.event_types),
+        from_position=s.from_position,
     )
 
 
@@ -176,7 +207,11 @@ def subscribe(
 ) -> SubscriptionCreated | JSONResponse:
     try:
         subscription, secret = outbox_of(request, safeguarding).webhooks.subscribe(
-            ctx.principal, body.url, body.agency, idempotency_key=ctx.idempotency_key
+            ctx.principal,
+            body.url,
+            body.agency,
+            idempotency_key=ctx.idempotency_key,
+            event_types=body.event_types,
         )
     except InvalidWebhookError as e:
         return problems.problem(request, 422, e.code, e.message)
@@ -189,6 +224,35 @@ def list_subscriptions(
     principal: CurrentPrincipal, safeguarding: AppDep, request: Request
 ) -> list[SubscriptionView]:
     return [_view(s) for s in outbox_of(request, safeguarding).webhooks.subscriptions(principal)]
+
+
+@router.get(
+    "/webhook-subscriptions/{subscription_id}/events",
+    summary="What a subscription was sent after a log position, in order (to catch up)",
+)
+def subscription_events(
+    subscription_id: int,
+    principal: CurrentPrincipal,
+    safeguarding: AppDep,
+    request: Request,
+    since: Annotated[int, Query(ge=0, description="the last log position processed")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> SentEvents:
+    outbox = outbox_of(request, safeguarding)
+    subscription = outbox.webhooks.own(principal, subscription_id)
+    items = outbox.of_subscription(subscription.id, since=since, limit=limit)
+    return SentEvents(
+        items=[
+            SentEvent(
+                webhook_id=d.message_id,
+                position=d.position,
+                status=d.status,
+                body=json.loads(d.payload),
+            )
+            for d in items
+        ],
+        next_since=items[-1].position if len(items) == limit else None,
+    )
 
 
 @router.delete("/webhook-subscriptions/{subscription_id}", summary="Revoke a webhook subscription")

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _DELIVERY_COLUMNS = (
     "id, message_id, partnership, kind, channel, recipient, reference, stream_id, version, "
-    "subscription_id, status, attempts, created_at, next_attempt_at, last_attempt_at, "
+    "position, subscription_id, status, attempts, created_at, next_attempt_at, last_attempt_at, "
     "first_failed_at, sent_at, last_error, payload"
 )
 _INSERT_COLUMNS = (
@@ -51,6 +51,8 @@ _PG_DDL = (
     "ON {s}.outbox_deliveries (status, next_attempt_at, id)",
     "CREATE INDEX IF NOT EXISTS outbox_deliveries_partnership "
     "ON {s}.outbox_deliveries (partnership, id)",
+    "CREATE INDEX IF NOT EXISTS outbox_deliveries_subscription "
+    "ON {s}.outbox_deliveries (subscription_id, position, id)",
 )
 _SQLITE_DDL = (
     "CREATE TABLE IF NOT EXISTS outbox_tracking (name TEXT PRIMARY KEY, position INTEGER NOT NULL)",
@@ -69,6 +71,8 @@ _SQLITE_DDL = (
     "ON outbox_deliveries (status, next_attempt_at, id)",
     "CREATE INDEX IF NOT EXISTS outbox_deliveries_partnership "
     "ON outbox_deliveries (partnership, id)",
+    "CREATE INDEX IF NOT EXISTS outbox_deliveries_subscription "
+    "ON outbox_deliveries (subscription_id, position, id)",
 )
 
 
@@ -264,8 +268,6 @@ class DeliveryTables(SideTables):
 
     # ------------------------------------------------------------------ visibility
 
-    # ------------------------------------------------------------------ visibility
-
     def deliveries(
         self,
         *,
@@ -294,6 +296,22 @@ class DeliveryTables(SideTables):
         )
         with self.cursor(commit=False) as c:
             c.execute(self.sql(statement), (*params, max(0, limit)))
+            return [self._delivery(r) for r in c.fetchall()]
+
+    def of_subscription(
+        self, subscription_id: int, *, since: int = 0, limit: int = 100
+    ) -> list[Delivery]:
+        """A subscription's webhooks of the events after log position ``since``, in the
+        order of the log (what a receiver that was down reads to catch up, without gaps:
+        every event it hears of has its row, written with the outbox's position)."""
+        self.setup()
+        statement = (
+            f"SELECT {_DELIVERY_COLUMNS} FROM {self.t} "  # noqa: S608
+            "WHERE subscription_id = ? AND channel = 'webhook' AND position > ? "
+            "ORDER BY position, id LIMIT ?"
+        )
+        with self.cursor(commit=False) as c:
+            c.execute(self.sql(statement), (subscription_id, since, max(0, limit)))
             return [self._delivery(r) for r in c.fetchall()]
 
     def backlog(self, partnerships: Sequence[str] | None = None) -> dict[str, int]:
@@ -336,6 +354,7 @@ class DeliveryTables(SideTables):
             reference=str(r["reference"]),
             stream_id=str(r["stream_id"]),
             version=int(r["version"]),
+            position=int(r["position"]),
             subscription_id=None if r["subscription_id"] is None else int(r["subscription_id"]),
             status=str(r["status"]),
             attempts=int(r["attempts"]),

@@ -32,6 +32,7 @@ class Kind(StrEnum):
     REMINDER = "reminder_issued"
     BREACH = "deadline_breached"
     DIGEST = "digest"
+    EVENT = "event"  # any other event of a case or review: its rule's e-mail, its webhooks
 
 
 # The filters ``deliveries`` takes: a status, or "failing" (pending after a failed attempt).
@@ -60,15 +61,16 @@ class OutgoingEmail:
     subject: str
     text: str
     at: datetime  # the tracker's now (the Date header)
+    html: str = ""  # the same message as HTML (multipart/alternative), when it has one
 
 
 @dataclass(frozen=True)
 class OutgoingWebhook:
-    message_id: str  # X-Tracker-Delivery, and the body's "id"
+    message_id: str  # webhook-id (and X-Tracker-Delivery)
     url: str
     secret: str  # signs the body
     body: bytes  # JSON, exactly as posted
-    at: datetime  # the tracker's now (the signature's timestamp)
+    at: datetime  # the tracker's now (webhook-timestamp)
 
 
 class Transports(Protocol):
@@ -98,6 +100,7 @@ class Delivery:
     reference: str
     stream_id: str
     version: int
+    position: int  # the log position of the event it tells of (0: a digest)
     subscription_id: int | None
     status: str
     attempts: int

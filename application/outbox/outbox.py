@@ -61,6 +61,7 @@ class Outbox(DeliveryTables):
                 start=start + 1, limit=limit, stop=end, topics=TOPICS
             )
             reached = batch[-1].id if len(batch) == limit else end
+            self.recipients.begin_batch()
             rows = [row for n in batch for row in self.recipients.rows_for(n)]
             try:
                 self._record(start, reached, rows)
@@ -131,14 +132,15 @@ class Outbox(DeliveryTables):
     def _send(self, d: Delivery, transports: Transports) -> bool:
         """Send ``d``; False when there is nothing to send it to any more (cancelled)."""
         now = self.app.clock()
-        payload = json.loads(d.payload)
         if d.channel == Channel.EMAIL:
+            payload = json.loads(d.payload)
             transports.send_email(
                 OutgoingEmail(
                     message_id=d.message_id,
                     to=d.recipient,
                     subject=str(payload["subject"]),
                     text=str(payload["text"]),
+                    html=str(payload.get("html", "")),
                     at=now,
                 )
             )
@@ -153,13 +155,19 @@ class Outbox(DeliveryTables):
             secret = self.webhooks.signing_secret(d.subscription_id)
         except LookupError as e:
             raise DeliveryError(str(e)) from None
-        body = json.dumps({"id": d.message_id, **payload}, sort_keys=True).encode()
+        body = webhook_body(d)
         transports.send_webhook(
             OutgoingWebhook(
                 message_id=d.message_id, url=subscription.url, secret=secret, body=body, at=now
             )
         )
         return True
+
+
+def webhook_body(d: Delivery) -> bytes:
+    """A webhook's body, the same bytes on every attempt: ``{"type", "timestamp", "data"}``
+    (Standard Webhooks' payload) as collected."""
+    return d.payload.encode()
 
 
 def _error_text(e: Exception) -> str:

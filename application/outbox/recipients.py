@@ -1,27 +1,47 @@
-"""Who hears of a reminder or a breach, and what they are told.
+"""Who hears of an event of the log, and what they are told.
 
-Recipients are decided when the notice is collected: e-mail to the partnership's
-``contacts`` and to the ``agency_contacts`` of the agency responsible for the clock
-(``scoping_returned``: the agency the form was asked of; ``action_due``: the action's owner
-agency), and a webhook to every active subscription of the partnership that hears of that
-agency. A notice nobody hears of becomes one ``unaddressed`` row. No personal data: the
-e-mail and the webhook body name the case or review by its reference and link only.
+Decided when the event is collected, from the partnership's configuration at that moment:
+
+- **e-mail**: the partnership's notification rule for the event's type
+  (``application/notifications.py``: the defaults, or ``[partnerships.X.notifications]``)
+  names audiences; each becomes addresses (``[partnerships.X.recipients]``, the agency's
+  ``agency_contacts`` or the contact its request gave, the referrer's contact, the
+  partnership's ``contacts``), and each address one message rendered from the type's
+  template for that audience (``emails.py``). An address in two audiences gets one.
+- **webhooks**: every active subscription of the partnership that was made before the event
+  was recorded, whose ``event_types`` take the event's type and -- for an agency's -- whose
+  agency takes part in the case (for a reminder or breach: is responsible for the clock),
+  with the data that subscriber may read (``facts.py``).
+
+An event a rule names audiences for that no address and no webhook hears of becomes one
+``unaddressed`` row, so that it shows in the backlog rather than vanishing. Messages name
+no child or family member and carry no free text of the case: references, dates, agencies,
+outcomes and links (``facts.py``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import date, datetime
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from eventsourcing.utils import get_topic
-
+from application.config import Partnership, is_address
+from application.notifications import EVENT_TYPES, LEAD_REPRESENTATIVES, NOTICE_TYPES, Audience
+from application.outbox.emails import Link, MessageTemplates, day
+from application.outbox.facts import (
+    case_agencies,
+    concerned_agencies,
+    pack_link,
+    responsible_agency,
+    webhook_data,
+    words,
+)
 from application.outbox.messages import Channel, Kind, Row, Status
-from application.webhooks import WebhookSubscriptions
+from application.webhooks import Subscription, WebhookSubscriptions
 from domain.base import LONDON, AuditedAggregate
 from domain.case import Case
-from domain.clocks import ClockName, clock_words
+from domain.clocks import ClockName, case_clocks, clock_words
 from domain.review import Review
 
 if TYPE_CHECKING:
@@ -31,54 +51,58 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tracker.outbox")
 
-TOPICS = tuple(
-    get_topic(cls)
-    for cls in (
-        Case.ReminderIssued,
-        Case.DeadlineBreached,
-        Review.ReminderIssued,
-        Review.DeadlineBreached,
-    )
-)
+TOPICS = tuple(EVENT_TYPES)
+_STATES_KEPT = 2000  # streams whose latest state is kept between events of a batch
 
 
 class Recipients:
-    """The delivery rows of one notice of the log."""
+    """The delivery rows of one event of the log."""
 
     def __init__(self, app: Safeguarding, webhooks: WebhookSubscriptions) -> None:
         self.app = app
         self.webhooks = webhooks
+        self.templates = MessageTemplates()
+        self._states: OrderedDict[Any, Any] = OrderedDict()
+        self._subscriptions: dict[str, list[Subscription]] | None = None
+
+    def begin_batch(self) -> None:
+        """Read the active subscriptions afresh for the next batch of the log (each batch's
+        rows are decided with the subscriptions as they are when it is read)."""
+        self._subscriptions = {}
+
+    def _active(self, partnership: str) -> list[Subscription]:
+        if self._subscriptions is None:
+            return self.webhooks.active(partnership)
+        if partnership not in self._subscriptions:
+            self._subscriptions[partnership] = self.webhooks.active(partnership)
+        return self._subscriptions[partnership]
+
+    def _state(self, event: Any) -> AuditedAggregate:
+        """The event's aggregate as the event left it: the kept state moved on by the event
+        when it is the next one, else read from the store at that version."""
+        agg = self._states.pop(event.originator_id, None)
+        if agg is not None and agg.version == event.originator_version - 1:
+            agg = event.mutate(agg)
+        else:
+            agg = self.app.repository.get(event.originator_id, version=event.originator_version)
+        self._states[event.originator_id] = agg
+        while len(self._states) > _STATES_KEPT:
+            self._states.popitem(last=False)
+        return agg  # type: ignore[no-any-return]
 
     def rows_for(self, n: Notification) -> list[Row]:
         event: Any = self.app.mapper.to_domain_event(n)
-        agg: AuditedAggregate = self.app.repository.get(
-            event.originator_id, version=event.originator_version
-        )
-        is_review = isinstance(agg, Review)
-        breach = isinstance(event, AuditedAggregate.DeadlineBreached)
-        agency = _responsible_agency(agg, event.clock, event.subject)
+        agg = self._state(event)
+        event_type = EVENT_TYPES[n.topic]
+        notice = event_type in NOTICE_TYPES
         partnership = self.app.partnerships.by_code.get(agg.partnership)
         base = self.app.settings.public_url.rstrip("/")
+        is_review = isinstance(agg, Review)
         link = f"{base}/api/v1/{'reviews' if is_review else 'cases'}/{event.originator_id}"
-        kind = Kind.BREACH if breach else Kind.REMINDER
-        facts = {
-            "type": kind.value,
-            "aggregate": "review" if is_review else "case",
-            "stream_id": str(event.originator_id),
-            "version": int(event.originator_version),
-            "reference": agg.reference,
-            "partnership": agg.partnership,
-            "clock": event.clock,
-            "subject": event.subject,
-            "agency": agency,
-            "started_on": event.started_on.isoformat(),
-            "due_on": event.due_on.isoformat(),
-            "on": event.on.isoformat(),
-            "recorded_at": event.audit.recorded_at.isoformat(),
-            "link": link,
-        }
-        subject, text = self._email(facts, partnership.name if partnership else agg.partnership)
-        email = json.dumps({"subject": subject, "text": text}, sort_keys=True)
+        kind = Kind.EVENT
+        if notice:
+            breach = isinstance(event, AuditedAggregate.DeadlineBreached)
+            kind = Kind.BREACH if breach else Kind.REMINDER
         common: dict[str, Any] = {
             "source": f"{event.originator_id}:{event.originator_version}",
             "partnership": agg.partnership,
@@ -88,107 +112,212 @@ class Recipients:
             "version": int(event.originator_version),
             "position": int(n.id),
         }
-        addresses: dict[str, str] = {}
-        if partnership is not None:
-            for address in (*partnership.contacts, *partnership.contacts_of_agency(agency)):
-                addresses.setdefault(address.casefold(), address)
-        rows = [
-            Row(
-                channel=Channel.EMAIL,
-                address=key,
-                recipient=address,
-                subscription_id=None,
-                payload=email,
-                **common,
-            )
-            for key, address in addresses.items()
-        ]
-        hook = json.dumps(facts, sort_keys=True)
-        rows += [
-            Row(
-                channel=Channel.WEBHOOK,
-                address=f"subscription:{s.id}",
-                recipient=s.url,
-                subscription_id=s.id,
-                payload=hook,
-                **common,
-            )
-            for s in self.webhooks.active(agg.partnership)
-            if s.hears_of(agency)
-        ]
-        if not rows:
-            log.warning("no contact or webhook hears of %s of %s", kind.value, agg.reference)
+        rule = partnership.rule(event_type) if partnership is not None else ()
+        rows = self._emails(event, agg, event_type, partnership, rule, link, common)
+        rows += self._webhooks(event, agg, event_type, n, link, common)
+        if rule and not rows:
+            log.warning("no contact or webhook hears of %s of %s", event_type, agg.reference)
+            wanted = ", ".join(rule)
             rows.append(
                 Row(
                     channel=Channel.NONE,
                     address="",
                     recipient="",
                     subscription_id=None,
-                    payload=hook,
+                    payload=json.dumps({"type": event_type}, sort_keys=True),
                     status=Status.UNADDRESSED,
                     last_error=f"no contact or webhook subscription is configured for "
-                    f"{agg.partnership}{' or ' + agency if agency else ''}",
+                    f"{agg.partnership}: no address for {wanted} ({event_type})",
                     **common,
                 )
             )
         return rows
 
-    def _email(self, facts: dict[str, Any], partnership_name: str) -> tuple[str, str]:
-        breach = facts["type"] == Kind.BREACH.value
-        words = clock_words(facts["clock"])
-        due = date.fromisoformat(facts["due_on"])
-        what = "Deadline breached" if breach else "Reminder"
-        subject = f"{what}: {words}, {facts['reference']}, due {_day(due)}"
-        lines = [
-            (
-                f"A statutory clock of {facts['reference']} passed its due day still open."
-                if breach
-                else f"A statutory clock of {facts['reference']} comes due soon."
-            ),
-            "",
-            f"Reference:   {facts['reference']} ({facts['aggregate']})",
-            f"Partnership: {partnership_name} ({facts['partnership']})",
-            f"Clock:       {words}",
-        ]
-        if facts["clock"] == ClockName.ACTION_DUE and facts["subject"]:
-            owner = f", owned by {facts['agency']}" if facts["agency"] else ""
-            lines.append(f"Action:      {facts['subject']}{owner}")
-        elif facts["agency"]:
-            lines.append(f"Agency:      {facts['agency']}")
-        lines += [
-            f"Started:     {_day(date.fromisoformat(facts['started_on']))}",
-            f"Due:         end of {_day(due)}",
-        ]
-        if breach:
-            recorded = datetime.fromisoformat(facts["recorded_at"]).astimezone(LONDON).date()
-            calendar = self.app.calendar_of(facts["partnership"])
-            late = calendar.working_days_between(due, recorded)
-            lines.append(f"Breached:    {_day(date.fromisoformat(facts['on']))}")
-            if late > 0:
-                lines.append(
-                    f"Late:        {late} working day{'s' if late != 1 else ''} past due "
-                    f"when recorded ({_day(recorded)})"
+    # ------------------------------------------------------------------ e-mail
+
+    def _emails(
+        self,
+        event: Any,
+        agg: AuditedAggregate,
+        event_type: str,
+        p: Partnership | None,
+        rule: tuple[Audience, ...],
+        link: str,
+        common: dict[str, Any],
+    ) -> list[Row]:
+        if p is None:
+            return []
+        seen: set[str] = set()
+        rows: list[Row] = []
+        for audience in rule:
+            for agency, addresses in self._addresses(audience, event, agg, p):
+                fresh = [a for a in addresses if a.casefold() not in seen]
+                if not fresh:
+                    continue
+                fields = self._fields(event, agg, event_type, p, audience, agency, link)
+                email = self.templates.render(p.templates, event_type, fields)
+                payload = json.dumps(
+                    {"subject": email.subject, "text": email.text, "html": email.html},
+                    sort_keys=True,
                 )
-        lines += [
-            f"Open it:     {facts['link']}",
-            "",
-            "This message names no child or family member; open the link to see the case.",
-        ]
-        return subject, "\n".join(lines) + "\n"
+                for address in fresh:
+                    seen.add(address.casefold())
+                    rows.append(
+                        Row(
+                            channel=Channel.EMAIL,
+                            address=address.casefold(),
+                            recipient=address,
+                            subscription_id=None,
+                            payload=payload,
+                            **common,
+                        )
+                    )
+        return rows
 
-    # ------------------------------------------------------------------ digests
+    def _addresses(
+        self, audience: Audience, event: Any, agg: AuditedAggregate, p: Partnership
+    ) -> list[tuple[str, tuple[str, ...]]]:
+        """(the agency this copy is for, or "", the addresses) of one audience."""
+        if audience is Audience.AGENCY:
+            found = []
+            for agency in concerned_agencies(event, agg):
+                configured = p.contacts_of_agency(agency)
+                # else the contact the case's scoping request to the agency gave
+                request = getattr(agg, "scoping", {}).get(agency)
+                given = request.contact.strip() if request is not None else ""
+                if not configured and is_address(given):
+                    configured = (given,)
+                found.append((agency, configured))
+            return found
+        if audience is Audience.CONTACTS:
+            return [("", p.contacts)]
+        if audience is Audience.REFERRER:
+            details = getattr(agg, "details", None)
+            contact = details.referrer.contact.strip() if details is not None else ""
+            return [("", (contact,) if is_address(contact) else ())]
+        if audience is Audience.ALERTED:
+            roles = tuple(getattr(event, "recipients", ()))
+        elif audience is Audience.LEAD_REPRESENTATIVES:
+            roles = LEAD_REPRESENTATIVES
+        else:
+            roles = (audience.value,)
+        return [("", tuple(a for role in roles for a in p.recipients.get(role, ())))]
 
+    def _fields(
+        self,
+        event: Any,
+        agg: AuditedAggregate,
+        event_type: str,
+        p: Partnership,
+        audience: Audience,
+        agency: str,
+        link: str,
+    ) -> dict[str, Any]:
+        """What the type's template is given: nothing that names a person."""
+        base = self.app.settings.public_url.rstrip("/")
+        head = p.letterhead
+        fields: dict[str, Any] = {
+            "type": event_type,
+            "what": words(event_type.partition(".")[2]).capitalize(),
+            "audience": audience.value,
+            "agency": agency,
+            "reference": agg.reference,
+            "aggregate": "review" if isinstance(agg, Review) else "case",
+            "partnership": agg.partnership,
+            "partnership_name": p.name,
+            "on": event.effective_on,
+            "link": Link(link),
+            "reply_to": head.secure_email or head.email or (p.contacts[0] if p.contacts else ""),
+        }
+        if isinstance(event, AuditedAggregate.ClockNotice):
+            fields.update(self._notice_fields(event, agg))
+        elif isinstance(event, Case.ScopingRequested):
+            assert isinstance(agg, Case)
+            clocks = case_clocks(agg, event.on, p.timescales, self.app.calendar_of(p.code))
+            clock = next(
+                (
+                    c
+                    for c in clocks
+                    if c.name is ClockName.SCOPING_RETURNED and c.subject == event.agency
+                ),
+                None,
+            )
+            period = " to ".join(day(d) for d in (event.period_from, event.period_to) if d)
+            fields.update(
+                due_on=clock.due_on if clock is not None else event.due_on,
+                period=period,
+                pack_link=Link(pack_link(base, event.originator_id, event.agency)),
+                return_link=Link(f"{base}/api/v1/cases/{event.originator_id}/scoping-returns"),
+            )
+        elif isinstance(event, Case.AgenciesInformedOfOutcome):
+            assert isinstance(agg, Case)
+            fields["outcome"] = words(agg.rapid_review_recommendation or "")
+        elif isinstance(event, Case.ReferrerInformed):
+            assert isinstance(agg, Case)
+            decision = agg.learning_outcome or agg.decision or ""
+            what = "the criteria for a review: " if agg.learning_outcome is None else ""
+            fields.update(decision=what + words(decision), received_on=agg.received_on)
+        elif isinstance(event, Case.DissentShared):
+            fields["report_link"] = Link(f"{link}/documents/rapid-review-report")
+        return fields
 
-def _responsible_agency(agg: AuditedAggregate, clock: str, subject: str) -> str:
-    """The agency a clock instance is for: the agency asked for a scoping form, an
-    action's owner; "" for the partnership's own clocks."""
-    if clock == ClockName.SCOPING_RETURNED:
-        return subject
-    if clock == ClockName.ACTION_DUE and isinstance(agg, Review | Case):
-        action = agg.actions.get(subject)  # a review's action, or one of the case's own
-        return action.owner_agency if action is not None else ""
-    return ""
+    def _notice_fields(self, event: Any, agg: AuditedAggregate) -> dict[str, Any]:
+        breach = isinstance(event, AuditedAggregate.DeadlineBreached)
+        recorded = event.audit.recorded_at.astimezone(LONDON).date()
+        late = 0
+        if breach:
+            late = self.app.calendar_of(agg.partnership).working_days_between(
+                event.due_on, recorded
+            )
+        is_action = event.clock == ClockName.ACTION_DUE and bool(event.subject)
+        return {
+            "breach": breach,
+            "clock": clock_words(event.clock),
+            "action": event.subject if is_action else "",
+            "agency": responsible_agency(agg, event.clock, event.subject),
+            "started_on": event.started_on,
+            "due_on": event.due_on,
+            "late": late,
+            "recorded_on": recorded,
+        }
 
+    # ------------------------------------------------------------------ webhooks
 
-def _day(d: date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    def _webhooks(
+        self,
+        event: Any,
+        agg: AuditedAggregate,
+        event_type: str,
+        n: Notification,
+        link: str,
+        common: dict[str, Any],
+    ) -> list[Row]:
+        rows = []
+        for s in self._active(agg.partnership):
+            if not self._hears(s, event, agg, event_type, int(n.id)):
+                continue
+            data = webhook_data(event, agg, position=int(n.id), link=link, for_agency=s.agency)
+            payload = {"type": event_type, "timestamp": data["recorded_at"], "data": data}
+            rows.append(
+                Row(
+                    channel=Channel.WEBHOOK,
+                    address=f"subscription:{s.id}",
+                    recipient=s.url,
+                    subscription_id=s.id,
+                    payload=json.dumps(payload, sort_keys=True),
+                    **common,
+                )
+            )
+        return rows
+
+    @staticmethod
+    def _hears(
+        s: Subscription, event: Any, agg: AuditedAggregate, event_type: str, position: int
+    ) -> bool:
+        if position <= s.from_position or not s.takes(event_type):
+            return False
+        if not s.agency:
+            return True
+        if isinstance(event, AuditedAggregate.ClockNotice):
+            return s.hears_of(responsible_agency(agg, event.clock, event.subject))
+        return s.agency.strip().casefold() in case_agencies(agg)

@@ -13,11 +13,14 @@ from application.acts import (
     AlertPartners,
     DecideCriteria,
     HoldMeeting,
+    InformAgenciesOfOutcome,
     RecommendCriteria,
     RecordPartnerDecision,
     ReferSeriousIncident,
+    ReportDisputeToStrategicPartners,
     RequestScoping,
     ReturnScoping,
+    ShareDissent,
     SubmitRapidReview,
 )
 from application.config import UnknownAreaError
@@ -50,6 +53,15 @@ from tests.support.stages import (
 )
 
 Attempt = Callable[[Safeguarding, UUID], object]
+
+
+def informed_of_outcome(app: Safeguarding, clock: FakeClock) -> UUID:
+    case_id = meeting_held(app, clock)
+    app.execute(
+        ctx(),
+        InformAgenciesOfOutcome(case_id=case_id, on=date(2027, 1, 14), agencies=[AGENCIES[1]]),
+    )
+    return case_id
 
 
 @dataclass(frozen=True)
@@ -317,6 +329,51 @@ GUARDS = [
         ),
         errors.EffectiveDateInFutureError,
         "received on 2026-12-24 is in the future",
+    ),
+    Guard(
+        "dissent shared after a unanimous meeting",
+        meeting_held,
+        lambda app, c: app.execute(ctx(), ShareDissent(case_id=c, on=date(2027, 1, 14))),
+        errors.WrongStageError,
+        "the meeting's agreement was unanimous: there is no dissent",
+    ),
+    Guard(
+        "dissent shared before the meeting",
+        scoping_returned,
+        lambda app, c: app.execute(ctx(), ShareDissent(case_id=c, on=date(2027, 1, 14))),
+        errors.WrongStageError,
+        "the rapid review meeting has not been held",
+    ),
+    Guard(
+        "agencies informed of an outcome before the meeting",
+        scoping_returned,
+        lambda app, c: app.execute(
+            ctx(), InformAgenciesOfOutcome(case_id=c, on=date(2027, 1, 14), agencies=["Police"])
+        ),
+        errors.WrongStageError,
+        "the outcome is known once the rapid review meeting is held",
+    ),
+    Guard(
+        "an agency informed of the outcome twice",
+        informed_of_outcome,
+        lambda app, c: app.execute(
+            ctx(),
+            InformAgenciesOfOutcome(
+                case_id=c, on=date(2027, 1, 14), agencies=[AGENCIES[2], AGENCIES[1]]
+            ),
+        ),
+        errors.AlreadyRecordedError,
+        f"{AGENCIES[1]} already informed of the outcome of LEW-2026-0001",
+    ),
+    Guard(
+        "a dispute reported with no concern",
+        referred,
+        lambda app, c: app.execute(
+            ctx(),
+            ReportDisputeToStrategicPartners(case_id=c, on=date(2026, 12, 23), concern=" "),
+        ),
+        errors.InvalidValueError,
+        "concern is required",
     ),
 ]
 

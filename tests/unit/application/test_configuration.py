@@ -204,3 +204,50 @@ def test_a_malformed_closure_or_start_fact_is_refused(
     path.write_text(_one(extra))
     with pytest.raises(ConfigurationError, match=message):
         load_partnerships(path)
+
+
+def test_notification_rules_and_their_recipients_are_read_per_partnership(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(
+        _one(
+            "[partnerships.LEW.recipients]\n"
+            'local_authority = ["la@example.org"]\n'
+            'scrutineer = ["scrutineer@example.org"]\n'
+            "[partnerships.LEW.notifications]\n"
+            'case.dissent_shared = ["lead_representatives", "scrutineer"]\n'
+            "case.partners_alerted = []\n"
+        )
+    )
+    lew = load_partnerships(path).get("LEW")
+    assert lew.recipients == {
+        "local_authority": ("la@example.org",),
+        "scrutineer": ("scrutineer@example.org",),
+    }
+    assert lew.rule("case.dissent_shared") == ("lead_representatives", "scrutineer")
+    assert lew.rule("case.partners_alerted") == ()  # switched off
+    assert lew.rule("case.scoping_requested") == ("agency",)  # the default
+    assert lew.rule("case.rapid_review_submitted") == ()  # no e-mail by default
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('[partnerships.LEW.recipients]\nchair = ["c@example.org"]\n', "unknown recipients role"),
+        ('[partnerships.LEW.recipients]\nicb = ["icb"]\n', "'icb' is not an e-mail address"),
+        (
+            '[partnerships.LEW.notifications]\ncase.scoping_sent = ["agency"]\n',
+            "unknown event type 'case.scoping_sent'",
+        ),
+        (
+            '[partnerships.LEW.notifications]\ncase.dissent_shared = ["everyone"]\n',
+            "must list audiences",
+        ),
+    ],
+)
+def test_a_malformed_notification_setting_is_refused(
+    tmp_path: Path, extra: str, message: str
+) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(_one(extra))
+    with pytest.raises(ConfigurationError, match=message):
+        load_partnerships(path)

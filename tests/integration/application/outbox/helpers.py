@@ -8,9 +8,11 @@ import dataclasses
 import hashlib
 import hmac
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
+
+from standardwebhooks import Webhook
 
 from application.config import Partnerships, load_partnerships
 from application.outbox import Delivery, Outbox
@@ -19,6 +21,7 @@ from application.settings import Settings
 from domain.values import Audit, Role, Source
 from tests.support.clock import FakeClock
 from tests.support.people import agency
+from tests.support.receivers import ReceivedMail
 from tests.support.scenario import refer
 
 BOARD = "board@example.org"
@@ -122,8 +125,44 @@ def by_channel(outbox: Outbox, channel: str) -> list[Delivery]:
     return [d for d in outbox.deliveries(partnerships=["LEW"], limit=500) if d.channel == channel]
 
 
-def signed_by(secret: str, headers: dict[str, str], body: bytes) -> bool:
-    """The receiver's check, written from the documentation (not the tracker's helper)."""
+# the scheduler's reminders and breaches: what the notice tests subscribe to
+NOTICES = (
+    "case.reminder_issued",
+    "case.deadline_breached",
+    "review.reminder_issued",
+    "review.deadline_breached",
+)
+
+
+def signed_by(
+    secret: str, headers: dict[str, str], body: bytes, at: datetime | None = None
+) -> bool:
+    """The receiver's check with the Standard Webhooks reference library (not the
+    tracker's own code). ``Webhook.verify`` also refuses a timestamp five minutes from
+    the machine's clock; these tests run on the tracker's fake clock, so the signature is
+    checked with the library's own ``sign`` and the timestamp against ``at`` (the fake
+    clock's time of the attempt) when given. (The processes' tests, on the real clock,
+    call ``verify`` itself: tests/e2e/entrypoints/test_notification_processes.py.)"""
+    try:
+        timestamp = datetime.fromtimestamp(int(headers["webhook-timestamp"]), UTC)
+        expected = Webhook(secret).sign(headers["webhook-id"], timestamp, body.decode())
+    except (KeyError, ValueError):
+        return False
+    if at is not None and abs((timestamp - at).total_seconds()) > 1:
+        return False
+    return expected in headers["webhook-signature"].split(" ")
+
+
+def plain(mail: ReceivedMail) -> str:
+    """The plain-text part of a received e-mail."""
+    part = mail.message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def legacy_signed_by(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    """The check of the ``X-Tracker-Signature`` header subscriptions made before Standard
+    Webhooks still get, as their receivers were written from the documentation."""
     fields = dict(part.split("=", 1) for part in headers["x-tracker-signature"].split(","))
     expected = hmac.new(secret.encode(), fields["t"].encode() + b"." + body, hashlib.sha256)
     return hmac.compare_digest(expected.hexdigest(), fields["v1"])

@@ -11,10 +11,11 @@ from uuid import UUID
 from application.acts import AgreeAction, CommissionReview
 from application.outbox import Outbox
 from application.service import Safeguarding
-from scheduler.delivery import default_transports, verify_signature
+from scheduler.delivery import default_transports
 from tests.integration.application.outbox.helpers import (
     BOARD,
     MET,
+    NOTICES,
     POLICE_AGENCY,
     POLICE_LEAD,
     SLAM,
@@ -23,6 +24,7 @@ from tests.integration.application.outbox.helpers import (
     by_channel,
     drain,
     partners_alerted_reminder,
+    plain,
     remind,
     signed_by,
 )
@@ -101,10 +103,12 @@ def test_each_notice_reaches_its_people_and_systems_exactly_once_without_names(
     app, other = make_app(), make_app()  # two processes on one store
     outboxes = [Outbox(app), Outbox(other)]
     subs = outboxes[0].webhooks
-    every, every_secret = subs.subscribe(STAFF, hooks.url + "/every")
-    police, police_secret = subs.subscribe(POLICE_AGENCY, hooks.url + "/police")
-    trust, trust_secret = subs.subscribe(STAFF, hooks.url + "/trust", SLAM)
-    hil, _ = subs.subscribe(HIL_STAFF, hooks.url + "/hil")
+    every, every_secret = subs.subscribe(STAFF, hooks.url + "/every", event_types=NOTICES)
+    police, police_secret = subs.subscribe(
+        POLICE_AGENCY, hooks.url + "/police", event_types=NOTICES
+    )
+    trust, trust_secret = subs.subscribe(STAFF, hooks.url + "/trust", SLAM, event_types=NOTICES)
+    hil, _ = subs.subscribe(HIL_STAFF, hooks.url + "/hil", event_types=NOTICES)
     assert (police.agency, trust.agency, every.agency) == (MET, SLAM, "")
     secrets_by_path = {"/every": every_secret, "/police": police_secret, "/trust": trust_secret}
 
@@ -137,7 +141,9 @@ def test_each_notice_reaches_its_people_and_systems_exactly_once_without_names(
         drain(o, again)
         again.close()
 
-    # e-mail: the board hears of everything, the police lead of the police's own clock
+    # e-mail: the board hears of every notice, the police lead of the police's own clock;
+    # and each agency asked for a scoping form had its request (the police at its configured
+    # address, the others at the contact their request gave)
     mails = smtp.received()
     got = sorted((m.rcpt_tos, m.message["Subject"]) for m in mails)
     assert got == sorted(
@@ -152,10 +158,18 @@ def test_each_notice_reaches_its_people_and_systems_exactly_once_without_names(
                 "Deadline breached: scoping form returned, LEW-2026-0001, due Mon 11 Jan 2027",
             ),
             ((BOARD,), "Reminder: action completed, LEW-R-2027-0001, due Mon 1 Mar 2027"),
+            *(
+                ((to,), f"Scoping request for {agency}: LEW-2026-0001, return by Mon 11 Jan 2027")
+                for to, agency in (
+                    (POLICE_LEAD, MET),
+                    ("lead@Lewi.example", "Lewisham Children's Social Care"),
+                    ("lead@SLaM.example", SLAM),
+                )
+            ),
         ]
     )
     emails = {(d.recipient, d.reference, d.version): d for d in by_channel(outboxes[0], "email")}
-    assert len(emails) == 4
+    assert len(emails) == 7
     assert all(d.status == "sent" and d.attempts == 1 for d in emails.values())
     ids = {f"<{d.message_id}@example.org>" for d in emails.values()}
     assert {m.message["Message-ID"] for m in mails} == ids  # each once, with its stable id
@@ -164,15 +178,17 @@ def test_each_notice_reaches_its_people_and_systems_exactly_once_without_names(
         assert_no_personal_data(raw)
         assert m.message["From"] == "tracker@example.org"
         assert m.message["X-Tracker-Delivery"] in m.message["Message-ID"]
-    police_mail = next(m for m in mails if m.rcpt_tos == (POLICE_LEAD,))
-    text = police_mail.message.get_content()
+    police_mail = next(
+        m for m in mails if m.rcpt_tos == (POLICE_LEAD,) and "breached" in m.message["Subject"]
+    )
+    text = plain(police_mail)
     assert f"https://tracker.example.org/api/v1/cases/{case_id}" in text
     assert "Agency:      Metropolitan Police" in text
     assert "Breached:    Tue 12 Jan 2027" in text
     assert "2 working days past due when recorded (Wed 13 Jan 2027)" in text
     action_mail = next(m for m in mails if "action completed" in m.message["Subject"])
-    assert "Action:      A1, owned by SLaM NHS Trust" in action_mail.message.get_content()
-    assert f"/api/v1/reviews/{review_id}" in action_mail.message.get_content()
+    assert "Action:      A1, owned by SLaM NHS Trust" in plain(action_mail)
+    assert f"/api/v1/reviews/{review_id}" in plain(action_mail)
 
     # webhooks: every notice to the partnership's, the police's and the trust's own
     requests = hooks.received()
@@ -185,20 +201,24 @@ def test_each_notice_reaches_its_people_and_systems_exactly_once_without_names(
     ]
     assert len({r.headers["x-tracker-delivery"] for r in requests}) == 5
     for r in requests:
-        assert signed_by(secrets_by_path[r.path], r.headers, r.body)
-        assert verify_signature(secrets_by_path[r.path], r.headers["x-tracker-signature"], r.body)
-        assert not signed_by("another secret", r.headers, r.body)
+        assert signed_by(secrets_by_path[r.path], r.headers, r.body)  # standardwebhooks
+        other = "/trust" if r.path != "/trust" else "/every"
+        assert not signed_by(secrets_by_path[other], r.headers, r.body)
+        assert "x-tracker-signature" not in r.headers  # new secrets: Standard Webhooks only
         assert r.headers["content-type"] == "application/json"
+        assert r.headers["webhook-id"] == r.headers["x-tracker-delivery"]
         assert_no_personal_data(r.body.decode())
         body = json.loads(r.body)
-        assert body["id"] == r.headers["x-tracker-delivery"]
-        assert body["partnership"] == "LEW"
+        assert set(body) == {"type", "timestamp", "data"}
+        assert body["data"]["partnership"] == "LEW"
     police_hook = json.loads(next(r for r in requests if r.path == "/police").body)
-    assert {k: police_hook[k] for k in police_hook if k not in ("id", "recorded_at")} == {
-        "type": "deadline_breached",
+    assert police_hook["type"] == "case.deadline_breached"
+    data = police_hook["data"]
+    assert police_hook["timestamp"] == data["recorded_at"]
+    assert {k: data[k] for k in data if k not in ("recorded_at", "position")} == {
         "aggregate": "case",
         "stream_id": str(case_id),
-        "version": police_hook["version"],
+        "version": data["version"],
         "reference": "LEW-2026-0001",
         "partnership": "LEW",
         "clock": "scoping_returned",
@@ -210,8 +230,8 @@ def test_each_notice_reaches_its_people_and_systems_exactly_once_without_names(
         "link": f"https://tracker.example.org/api/v1/cases/{case_id}",
     }
     trust_hook = json.loads(next(r for r in requests if r.path == "/trust").body)
-    assert (trust_hook["type"], trust_hook["subject"], trust_hook["agency"]) == (
-        "reminder_issued",
+    assert (trust_hook["type"], trust_hook["data"]["subject"], trust_hook["data"]["agency"]) == (
+        "review.reminder_issued",
         "A1",
         SLAM,
     )
@@ -219,12 +239,12 @@ def test_each_notice_reaches_its_people_and_systems_exactly_once_without_names(
     assert hil.partnership == "HIL"
 
     backlog = outboxes[1].backlog()
-    assert backlog["sent"] == 9
+    assert backlog["sent"] == 12
     assert backlog["pending"] == backlog["sending"] == backlog["failing"] == 0
     # and nothing more, however often it runs
     for o in outboxes:
         again = default_transports(app.settings)
         drain(o, again)
         again.close()
-    assert len(smtp.received()) == 4
+    assert len(smtp.received()) == 7
     assert len(hooks.received()) == 5

@@ -9,6 +9,7 @@ from application.outbox import Outbox
 from application.service import Safeguarding
 from scheduler.delivery import DeliveryTransports, default_transports
 from tests.integration.application.outbox.helpers import (
+    NOTICES,
     POLICE_AGENCY,
     MakeApp,
     by_channel,
@@ -31,10 +32,10 @@ def test_a_receiver_down_for_an_hour_gets_every_message_when_it_returns_and_none
     transports: DeliveryTransports,
 ) -> None:
     outbox = Outbox(app)
-    _, secret = outbox.webhooks.subscribe(STAFF, hooks.url + "/notices")
+    _, secret = outbox.webhooks.subscribe(STAFF, hooks.url + "/notices", event_types=NOTICES)
     other = WebhookReceiver().start()  # another system, up all along
-    outbox.webhooks.subscribe(POLICE_AGENCY, other.url + "/police")
-    outbox.webhooks.subscribe(STAFF, other.url + "/board")
+    outbox.webhooks.subscribe(POLICE_AGENCY, other.url + "/police", event_types=NOTICES)
+    outbox.webhooks.subscribe(STAFF, other.url + "/board", event_types=NOTICES)
     hooks.stop()
     partners_alerted_reminder(app, clock)
     remind(
@@ -159,7 +160,7 @@ def test_a_webhook_answering_an_error_is_retried_until_it_answers_2xx(
     app: Safeguarding, clock: FakeClock, hooks: WebhookReceiver, transports: DeliveryTransports
 ) -> None:
     outbox = Outbox(app)
-    outbox.webhooks.subscribe(STAFF, hooks.url)
+    outbox.webhooks.subscribe(STAFF, hooks.url, event_types=NOTICES)
     partners_alerted_reminder(app, clock)
     hooks.status = 503
     drain(outbox, transports, runs=1)

@@ -18,6 +18,7 @@ from scheduler.delivery import DeliveryTransports, default_transports
 from tests.conftest import TEST_KEY
 from tests.integration.application.outbox.helpers import (
     MET,
+    NOTICES,
     POLICE_AGENCY,
     SLAM,
     MakeApp,
@@ -107,7 +108,7 @@ def test_the_signing_secret_is_encrypted_at_rest_when_a_key_is_configured(
 ) -> None:
     app = make_app(encryption_key=TEST_KEY)
     outbox = Outbox(app)
-    _, secret = outbox.webhooks.subscribe(STAFF, hooks.url)
+    _, secret = outbox.webhooks.subscribe(STAFF, hooks.url, event_types=NOTICES)
     [row] = raw_rows(app, "SELECT secret FROM {t}")
     assert row["secret"].startswith("aesgcm:")
     assert secret not in row["secret"]
@@ -134,7 +135,7 @@ def test_a_revoked_subscription_gets_nothing_more_and_its_waiting_deliveries_are
     transports: DeliveryTransports,
 ) -> None:
     outbox = Outbox(app)
-    sub, _ = outbox.webhooks.subscribe(STAFF, hooks.url)
+    sub, _ = outbox.webhooks.subscribe(STAFF, hooks.url, event_types=NOTICES)
     case_id = partners_alerted_reminder(app, clock)
     outbox.collect()
     outbox.webhooks.revoke(STAFF, sub.id)
