@@ -6,6 +6,12 @@ letters the documents feature renders (documents/); ``templates`` names a folder
 files replace the built-in document templates of the same name; ``[national_panel]`` is
 whom the covering letter to the national Panel is addressed to (seed 001 appendix v).
 
+``[partnerships.X.recipients]`` names the addresses of the people the notification rules
+tell (``local_authority``, ``police``, ``icb``: the lead representatives; ``lfp_chair``,
+``scrutineer``, ``strategic_partners``); ``[partnerships.X.notifications]`` replaces the
+default rule of an event type (``case.dissent_shared = ["lead_representatives"]``; see
+``application/notifications.py``).
+
 ``contacts`` are the partnership's own addresses (every reminder, breach and digest goes to
 them); ``[partnerships.X.agency_contacts]`` maps an agency's name, as the process records it
 (the agency a scoping request was addressed to, an action's owner agency), to the addresses

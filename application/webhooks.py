@@ -1,12 +1,16 @@
-"""Webhook subscriptions: where the outbox posts a partnership's reminders and breaches.
+"""Webhook subscriptions: where the outbox posts a partnership's events.
 
 A partnership's staff subscribe a URL for their partnership, for every agency or for one
-(``agency``: only the clocks that agency is responsible for -- its scoping return, the
-actions it owns); an agency system subscribes for its own agency only. Subscribing returns
-a signing secret, once: every delivery is signed with it (see ``scheduler/delivery.py``
-for how a receiver checks the signature). The secret is kept so that later deliveries can
-be signed; when the tracker has an encryption key (``TRACKER_ENCRYPTION_KEY``) it is stored
-encrypted with the event store's own cipher (AES-GCM), else as given.
+(``agency``: only the cases that agency takes part in, and of the reminders and breaches
+only the clocks it is responsible for -- its scoping return, the actions it owns); an agency
+system subscribes for its own agency only; no other role subscribes. ``event_types``
+narrows it to some types (``application/notifications.py``: ``case.scoping_requested``,
+``case.*``, ``review.*``); a subscription hears of the events recorded after it was made
+(``from_position``). Subscribing returns a ``whsec_`` signing secret, once: every delivery
+is signed with it in the Standard Webhooks format (see ``scheduler/delivery.py``). The
+secret is kept so that later deliveries can be signed; when the tracker has an encryption
+key (``TRACKER_ENCRYPTION_KEY``) it is stored encrypted with the event store's own cipher
+(AES-GCM), else as given.
 
 URLs must be ``http`` or ``https`` with a host and no user name or password in them. A
 revoked subscription gets nothing more; what was waiting for it is cancelled, visibly.

@@ -1,9 +1,12 @@
-"""The outbox: every reminder and breach the scheduler records reaches people and systems.
+"""The outbox: every event of a case or a review reaches the people and systems that must
+hear of it.
 
-The scheduler appends ``ReminderIssued`` and ``DeadlineBreached`` to a case's or review's
-stream. The outbox turns each into deliveries -- one row per channel and recipient -- and
-sends them, so that none is lost, none is sent twice for one event, a receiver that is down
-is retried with backoff, and the state of every delivery can be seen.
+Each event -- an act recorded through the API, the scheduler's ``ReminderIssued`` and
+``DeadlineBreached`` -- becomes deliveries: one row per channel and recipient, the e-mails
+the partnership's notification rules name and a webhook per subscription that hears of it
+(``recipients.py``). The outbox sends them, so that none is lost, none is sent twice for
+one event, a receiver that is down is retried with backoff, and the state of every delivery
+can be seen.
 
 **Collecting** (``collect``) follows the notification log from the outbox's own position
 (table ``outbox_tracking``; the read models' ``rm_tracking`` is not used: read models are
@@ -11,16 +14,10 @@ rebuilt, the outbox never is). For each notice it writes the delivery rows *and*
 position in one transaction; the unique key (source = stream id and version, channel,
 recipient) makes a second insert of the same delivery impossible, and the position row is
 locked (``FOR UPDATE`` on PostgreSQL, the write lock on SQLite) so that two collectors
-cannot both advance it. Recipients, decided when the notice is collected:
-
-- e-mail to the partnership's ``contacts`` and to the ``agency_contacts`` of the agency
-  responsible for the clock (``scoping_returned``: the agency the form was asked of;
-  ``action_due``: the action's owner agency) -- ``config/partnerships.toml``;
-- a webhook to every active subscription of the partnership whose agency filter is empty
-  or names that agency (``application/webhooks.py``).
-
-A notice nobody is configured to hear of is recorded as one ``unaddressed`` row, so that
-it shows in the backlog rather than vanishing.
+cannot both advance it. Recipients are decided when the event is collected
+(``recipients.py``); an event a rule names audiences for that nobody is configured to hear
+of is recorded as one ``unaddressed`` row, so that it shows in the backlog rather than
+vanishing.
 
 **Sending** (``deliver_due``) takes the rows whose next attempt has come, oldest first. Each
 row is claimed before it is sent (``sending`` with a lease, committed), so two senders
@@ -39,22 +36,24 @@ row counts as an attempt (``attempts``), whatever became of it.
 and before it marked the row sent leaves the row ``sending``; when its lease runs out the
 row is due again and goes a second time. Every message carries a stable id so a receiver
 can drop the repeat: e-mail ``Message-ID: <{message_id}@...>`` (and ``X-Tracker-Delivery``),
-webhooks ``X-Tracker-Delivery: {message_id}`` and the body's ``id``. The id is a UUID
-derived from the delivery's unique key, the same on every attempt.
+webhooks ``webhook-id: {message_id}`` (and ``X-Tracker-Delivery``), with the same body.
+The id is a UUID derived from the delivery's unique key, the same on every attempt.
 
 **No personal data** goes out: a message says which case or review (its reference and a
-link), the partnership, the clock in words, the agency or action it is for, its start and
-due dates and, for a breach, the day it was breached -- never a child's or family member's
-name, nor any free text of the case. Times come from ``tracker.clock()``.
+link), the partnership, dates, outcomes, the clock in words, the agency or action it is
+for -- never a child's or family member's name, nor any free text of the case
+(``facts.py``). Times come from ``tracker.clock()``.
 
 **Tables**, beside the events (the same SQLite file or PostgreSQL schema, through the event
 store's own connections): ``outbox_tracking`` (the log position collected),
 ``outbox_deliveries`` (one row per delivery, kept after sending) and, from
 ``application/webhooks.py``, ``webhook_subscriptions``.
 
-**Where**: ``messages.py`` (states, the transports' port, a delivery), ``deliveries.py``
-(the tables: claiming, marking, reading back), ``recipients.py`` (who hears of a notice and
-what the e-mail says), ``outbox.py`` (``Outbox``: collecting, digests, sending).
+**Where**: ``messages.py`` (states, kinds, the transports' port, a delivery),
+``deliveries.py`` (the tables: claiming, marking, reading back, a subscription's catch-up),
+``recipients.py`` (who hears of an event), ``facts.py`` (what a message may say of it),
+``emails.py`` and ``templates/`` (what an e-mail says), ``outbox.py`` (``Outbox``:
+collecting, digests, sending).
 """
 
 from application.outbox.messages import (

@@ -220,7 +220,8 @@ class Recipients:
             "type": event_type,
             "what": words(event_type.partition(".")[2]).capitalize(),
             "audience": audience.value,
-            "agency": agency,
+            # the agency this copy is for; for others, the one agency the event is about
+            "agency": agency or str(getattr(event, "agency", "") or ""),
             "reference": agg.reference,
             "aggregate": "review" if isinstance(agg, Review) else "case",
             "partnership": agg.partnership,

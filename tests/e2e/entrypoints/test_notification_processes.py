@@ -33,7 +33,7 @@ CHAIR = "lfp-chair@example.org"
 def partnerships_file(tmp_path: Path) -> Path:
     """The shipped file with LEW's recipients added (as a deployment would write them)."""
     shipped = Path(Settings(_env_file=None).partnerships_file).read_text()
-    assert "[partnerships.LEW.recipients]" not in shipped
+    assert "\n[partnerships.LEW.recipients]" not in shipped  # only a commented example
     extra = (
         "\n[partnerships.LEW.recipients]\n"
         f'local_authority = ["{LEADS[0]}"]\npolice = ["{LEADS[1]}"]\nicb = ["{LEADS[2]}"]\n'

@@ -50,7 +50,9 @@ def test_the_digest_lists_the_week_the_overdue_and_scoping_by_agency_once_a_work
         clock.set_day(date(2027, 1, 12), time(7, 0))  # Tuesday
         assert jobs.send_digests() == 2  # LEW and BHR have contacts; BEX and HIL none
         assert jobs.send_digests() == 0  # once per partnership and day
-        assert jobs.deliver().sent == 2
+        # the two digests, and the three scoping requests (each to the contact its request
+        # gave: the shipped file names no agency contacts)
+        assert jobs.deliver().sent == 5
         mails = {m.rcpt_tos: m for m in smtp.received()}
         lew = mails[("safeguarding-board@lewisham-partnership.example.org",)].message
         body = lew.get_content().replace("\r\n", "\n")
@@ -78,9 +80,14 @@ def test_the_digest_lists_the_week_the_overdue_and_scoping_by_agency_once_a_work
 
         clock.set_day(date(2027, 1, 16), time(7, 0))  # Saturday: no digest
         assert jobs.send_digests() == 0
-        assert {d.status for d in jobs.outbox.deliveries(partnerships=["LEW", "BHR"])} == {
-            Status.SENT
+        # every delivery sent, but the facts the shipped file names no recipients for
+        # (the partners alerted, the strategic lead's recommendation): shown as unaddressed
+        found = jobs.outbox.deliveries(partnerships=["LEW", "BHR"])
+        assert {d.status for d in found if d.kind == "digest"} == {Status.SENT}
+        assert {(d.status, d.channel) for d in found if d.status != Status.SENT} == {
+            (Status.UNADDRESSED, "none")
         }
+        assert len([d for d in found if d.status == Status.UNADDRESSED]) == 2
     finally:
         jobs.close()
         store.close()

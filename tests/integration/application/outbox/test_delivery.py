@@ -202,8 +202,8 @@ def test_each_notice_reaches_its_people_and_systems_exactly_once_without_names(
     assert len({r.headers["x-tracker-delivery"] for r in requests}) == 5
     for r in requests:
         assert signed_by(secrets_by_path[r.path], r.headers, r.body)  # standardwebhooks
-        other = "/trust" if r.path != "/trust" else "/every"
-        assert not signed_by(secrets_by_path[other], r.headers, r.body)
+        another = "/trust" if r.path != "/trust" else "/every"
+        assert not signed_by(secrets_by_path[another], r.headers, r.body)
         assert "x-tracker-signature" not in r.headers  # new secrets: Standard Webhooks only
         assert r.headers["content-type"] == "application/json"
         assert r.headers["webhook-id"] == r.headers["x-tracker-delivery"]

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.routes.outbox import StatusFilter
 from application.keys import issue_key
+from application.notifications import EVENT_TYPES
 from application.outbox import STATUS_FILTERS, Outbox
 from application.service import Safeguarding
 from entrypoints import bootstrap
@@ -144,3 +145,60 @@ def test_the_rest_routes_subscribe_list_revoke_and_show_deliveries(
 
 def test_the_routes_status_filter_is_the_outboxs() -> None:
     assert tuple(s.value for s in StatusFilter) == STATUS_FILTERS
+
+
+def test_a_subscriber_chooses_its_event_types_and_catches_up_from_a_position(
+    api: tuple[TestClient, Safeguarding, dict[str, str]], clock: FakeClock
+) -> None:
+    client, tracker, keys = api
+    staff = {"Authorization": f"Bearer {keys['staff']}"}
+    path = "/api/v1/webhook-subscriptions"
+    made = client.post(
+        path,
+        json={"url": "https://board.example.org/", "event_types": ["case.reminder_issued"]},
+        headers=staff,
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["event_types"] == ["case.reminder_issued"]
+    everything = client.post(path, json={"url": "https://all.example.org/"}, headers=staff)
+    assert everything.json()["event_types"] == []
+    unknown = client.post(
+        path, json={"url": "https://x.example.org/", "event_types": ["case.sent"]}, headers=staff
+    )
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "invalid_value")
+    assert "case.sent" in unknown.json()["detail"]
+
+    partners_alerted_reminder(tracker, clock)  # the referral, then its reminder
+    Outbox(tracker).collect()
+    one = client.get(f"{path}/{made.json()['id']}/events", headers=staff).json()
+    assert [e["body"]["type"] for e in one["items"]] == ["case.reminder_issued"]
+    every = client.get(f"{path}/{everything.json()['id']}/events", headers=staff).json()
+    kinds = [e["body"]["type"] for e in every["items"]]
+    assert kinds == ["case.serious_incident_referred", "case.reminder_issued"]
+    first = every["items"][0]["position"]
+    after = client.get(
+        f"{path}/{everything.json()['id']}/events?since={first}", headers=staff
+    ).json()
+    assert after["items"] == every["items"][1:]
+    assert after["next_since"] is None
+    assert all(e["status"] == "pending" for e in every["items"])
+    police = {"Authorization": f"Bearer {keys['police_agency']}"}
+    assert client.get(f"{path}/{made.json()['id']}/events", headers=police).status_code == 404
+    analyst = {"Authorization": f"Bearer {keys['analyst']}"}
+    assert client.get(f"{path}/{made.json()['id']}/events", headers=analyst).status_code == 404
+
+
+def test_the_openapi_document_lists_every_webhook_type_and_its_body(
+    api: tuple[TestClient, Safeguarding, dict[str, str]],
+) -> None:
+    client, _, _ = api
+    document = client.get("/openapi.json").json()
+    assert set(document["webhooks"]) == set(EVENT_TYPES.values())
+    scoping = document["webhooks"]["case.scoping_requested"]["post"]
+    assert "`due_on`" in scoping["description"]
+    assert "`period_from`" in scoping["description"]
+    assert "webhook-signature" in scoping["description"]
+    body = scoping["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/WebhookBody"}
+    data = document["components"]["schemas"]["WebhookData"]
+    assert {"reference", "partnership", "position", "link"} <= set(data["properties"])
