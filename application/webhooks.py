@@ -126,9 +126,8 @@ _SUBSCRIBERS = frozenset({Role.PARTNERSHIP, Role.AGENCY})
 
 
 def new_secret() -> str:
-    """A Standard Webhooks secret: ``whsec_`` and 32 random bytes in standard base64
-    (subscriptions made before that format have 43 URL-safe characters instead; both are
-    read by ``scheduler/delivery.py:signing_key``)."""
+    """``whsec_`` and 32 random bytes in standard base64 (Standard Webhooks); older
+    secrets have 43 URL-safe characters (``scheduler/delivery.py:signing_key``)."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 

@@ -194,7 +194,7 @@ def _delivery(d: Delivery) -> DeliveryView:
 
 @router.post(
     "/webhook-subscriptions",
-    summary="Subscribe a URL to the partnership's reminders and breaches",
+    summary="Subscribe a URL to the partnership's events (Standard Webhooks)",
     status_code=status.HTTP_201_CREATED,
     response_model=SubscriptionCreated,
 )

@@ -15,6 +15,7 @@ from typing import Any, Self
 from pydantic import SecretStr, ValidationError, model_validator
 
 from application.config import ConfigurationError, load_partnerships
+from application.notifications import RECIPIENT_ROLES
 from application.settings import Database, Environment, Settings
 from documents.pdf import FONT_FILES
 
@@ -183,6 +184,12 @@ def cmd_config_check(args: argparse.Namespace) -> int:
                     notes.append(
                         f"partnership {p.code} has no contacts: its reminders, breaches and "
                         "digest are recorded but e-mailed to nobody"
+                    )
+                unnamed = [r for r in RECIPIENT_ROLES if not p.recipients.get(r)]
+                if unnamed:
+                    notes.append(
+                        f"partnership {p.code} names no recipients for {', '.join(unnamed)}: "
+                        "the messages its rules send them are recorded as unaddressed"
                     )
                 invented = [a for a in p.contacts if a.endswith(".example.org")]
                 if invented and settings.env is Environment.PRODUCTION:

@@ -169,6 +169,10 @@ def test_config_check_passes_on_the_test_store_and_hides_secrets(store: dict[str
     assert checked.stdout.rstrip().endswith("config check: fine")
     assert "ok     database: " in checked.stdout
     assert "ok     partnerships: 4 (BHR, LEW, BEX, HIL)" in checked.stdout
+    # the shipped file names no one the notification rules tell: a note, not a failure
+    assert "note   partnership LEW names no recipients for local_authority, police" in (
+        checked.stdout
+    )
     assert f"TRACKER_DATABASE={store['database']}" in checked.stdout
     assert "TRACKER_ENCRYPTION_KEY=(set, hidden)" in checked.stdout
     assert TEST_KEY not in checked.stdout
