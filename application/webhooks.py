@@ -95,7 +95,7 @@ _COLUMNS = (
     "id, partnership, agency, url, created_at, created_by, revoked_at, revoked_by, "
     "event_types, from_position"
 )
-# added after the first release; a table made then gains them when first used
+# added after the first release (a table made then gains them when first used)
 _ADDED_COLUMNS = (
     ("event_types", "TEXT NOT NULL DEFAULT ''"),
     ("from_position", "BIGINT NOT NULL DEFAULT 0"),
@@ -235,10 +235,8 @@ class WebhookSubscriptions(SideTables):
         types = tuple(dict.fromkeys(t.strip() for t in event_types))
         unknown = [t for t in types if not check_type_pattern(t)]
         if unknown:
-            raise InvalidWebhookError(
-                f"unknown event type {unknown[0]!r} (a type such as case.scoping_requested, "
-                "or case.*, review.*)"
-            )
+            example = "a type such as case.scoping_requested, or case.*, review.*"
+            raise InvalidWebhookError(f"unknown event type {unknown[0]!r} ({example})")
         fingerprint = hashlib.sha256(
             json.dumps([chosen, agency, url, *types], separators=(",", ":")).encode()
         ).hexdigest()
@@ -362,17 +360,18 @@ class WebhookSubscriptions(SideTables):
             c.execute(self.sql(statement), (partnership,))
             return [self._subscription(r) for r in c.fetchall()]
 
-    def signing_secret(self, subscription_id: int) -> str:
-        """The secret deliveries to this subscription are signed with (LookupError when
-        it cannot be read: no such subscription, or no key to decrypt it)."""
+    def for_delivery(self, subscription_id: int) -> tuple[Subscription | None, str]:
+        """The subscription and its signing secret in one read (None: no such one;
+        LookupError: its secret cannot be decrypted)."""
         self.setup()
-        statement = f"SELECT secret FROM {self.t} WHERE id = ?"  # noqa: S608
+        statement = f"SELECT {_COLUMNS}, secret FROM {self.t} WHERE id = ?"  # noqa: S608
         with self.cursor(commit=False) as c:
             c.execute(self.sql(statement), (subscription_id,))
             row = c.fetchone()
         if row is None:
-            raise LookupError(f"no webhook subscription {subscription_id}")
-        return self._open(str(self.row(row)["secret"]))
+            return None, ""
+        found = self._subscription(row)
+        return found, (self._open(str(self.row(row)["secret"])) if found.active else "")
 
     # ------------------------------------------------------------------ helpers
 

@@ -24,7 +24,7 @@ from application.outbox.messages import (
     Transports,
 )
 from application.outbox.recipients import TOPICS, Recipients
-from application.webhooks import Subscription, WebhookSubscriptions
+from application.webhooks import WebhookSubscriptions
 
 if TYPE_CHECKING:
     from application.service import Safeguarding
@@ -147,14 +147,13 @@ class Outbox(DeliveryTables):
             return True
         assert d.channel == Channel.WEBHOOK
         assert d.subscription_id is not None
-        subscription: Subscription | None = self.webhooks.get(d.subscription_id)
+        try:
+            subscription, secret = self.webhooks.for_delivery(d.subscription_id)
+        except LookupError as e:
+            raise DeliveryError(str(e)) from None
         if subscription is None or not subscription.active:
             self._mark(d, Status.CANCELLED, "the webhook subscription was revoked")
             return False
-        try:
-            secret = self.webhooks.signing_secret(d.subscription_id)
-        except LookupError as e:
-            raise DeliveryError(str(e)) from None
         body = webhook_body(d)
         transports.send_webhook(
             OutgoingWebhook(
