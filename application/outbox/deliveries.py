@@ -47,8 +47,11 @@ _PG_DDL = (
     "next_attempt_at TIMESTAMPTZ NOT NULL, claim TEXT, claimed_until TIMESTAMPTZ, "
     "last_attempt_at TIMESTAMPTZ, first_failed_at TIMESTAMPTZ, sent_at TIMESTAMPTZ, "
     "last_error TEXT NOT NULL, UNIQUE (source, channel, address))",
-    "CREATE INDEX IF NOT EXISTS outbox_deliveries_due "
-    "ON {s}.outbox_deliveries (status, next_attempt_at, id)",
+    # what a sender claims next, walked in id order over the rows still to send (a full
+    # index on status and next_attempt_at led SQLite's planner to sort every due row)
+    "DROP INDEX IF EXISTS {s}.outbox_deliveries_due",
+    "CREATE INDEX IF NOT EXISTS outbox_deliveries_claimable "
+    "ON {s}.outbox_deliveries (id) WHERE status IN ('pending', 'sending')",
     "CREATE INDEX IF NOT EXISTS outbox_deliveries_partnership "
     "ON {s}.outbox_deliveries (partnership, id)",
     "CREATE INDEX IF NOT EXISTS outbox_deliveries_subscription "
@@ -67,8 +70,9 @@ _SQLITE_DDL = (
     "next_attempt_at TEXT NOT NULL, claim TEXT, claimed_until TEXT, last_attempt_at TEXT, "
     "first_failed_at TEXT, sent_at TEXT, last_error TEXT NOT NULL, "
     "UNIQUE (source, channel, address))",
-    "CREATE INDEX IF NOT EXISTS outbox_deliveries_due "
-    "ON outbox_deliveries (status, next_attempt_at, id)",
+    "DROP INDEX IF EXISTS outbox_deliveries_due",
+    "CREATE INDEX IF NOT EXISTS outbox_deliveries_claimable "
+    "ON outbox_deliveries (id) WHERE status IN ('pending', 'sending')",
     "CREATE INDEX IF NOT EXISTS outbox_deliveries_partnership "
     "ON outbox_deliveries (partnership, id)",
     "CREATE INDEX IF NOT EXISTS outbox_deliveries_subscription "
@@ -188,9 +192,8 @@ class DeliveryTables(SideTables):
             "last_error = CASE WHEN status = 'sending' "
             "THEN 'the previous attempt did not finish (its sender stopped)' "
             "ELSE last_error END "
-            f"WHERE id = (SELECT id FROM {self.t} WHERE "
-            "(status = 'pending' AND next_attempt_at <= ?) "
-            "OR (status = 'sending' AND claimed_until <= ?) "
+            f"WHERE id = (SELECT id FROM {self.t} WHERE status IN ('pending', 'sending') AND "
+            "CASE status WHEN 'pending' THEN next_attempt_at <= ? ELSE claimed_until <= ? END "
             f"ORDER BY id LIMIT 1{lock}) "
             f"RETURNING {_DELIVERY_COLUMNS}"
         )
@@ -251,7 +254,8 @@ class DeliveryTables(SideTables):
         statement = (
             f"UPDATE {self.t} SET next_attempt_at = ?, last_error = ?, "  # noqa: S608
             "first_failed_at = COALESCE(first_failed_at, ?) "
-            f"WHERE status = 'pending' AND next_attempt_at < ? AND id <> ? AND channel = ?{same}"
+            "WHERE status IN ('pending', 'sending') AND status = 'pending' "
+            f"AND next_attempt_at < ? AND id <> ? AND channel = ?{same}"
         )
         values: list[Any] = [
             self.at(until),
@@ -313,6 +317,16 @@ class DeliveryTables(SideTables):
         with self.cursor(commit=False) as c:
             c.execute(self.sql(statement), (subscription_id, since, max(0, limit)))
             return [self._delivery(r) for r in c.fetchall()]
+
+    def waiting(self) -> int:
+        """How many deliveries are pending (read from the claimable rows' index alone)."""
+        statement = (
+            f"SELECT COUNT(*) AS n FROM {self.t} "  # noqa: S608
+            "WHERE status IN ('pending', 'sending') AND status = 'pending'"
+        )
+        with self.cursor(commit=False) as c:
+            c.execute(statement)
+            return int(self.row(c.fetchone())["n"])
 
     def backlog(self, partnerships: Sequence[str] | None = None) -> dict[str, int]:
         """How many deliveries are in each status, and how many of the pending are failing

@@ -127,7 +127,7 @@ class Outbox(DeliveryTables):
             if done:
                 sent += 1
                 self._mark(delivery, Status.SENT)
-        return DeliveryReport(sent=sent, failed=failed, waiting=self.backlog()[Status.PENDING])
+        return DeliveryReport(sent=sent, failed=failed, waiting=self.waiting())
 
     def _send(self, d: Delivery, transports: Transports) -> bool:
         """Send ``d``; False when there is nothing to send it to any more (cancelled)."""
