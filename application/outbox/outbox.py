@@ -165,8 +165,17 @@ class Outbox(DeliveryTables):
 
 def webhook_body(d: Delivery) -> bytes:
     """A webhook's body, the same bytes on every attempt: ``{"type", "timestamp", "data"}``
-    (Standard Webhooks' payload) as collected."""
-    return d.payload.encode()
+    (Standard Webhooks' payload) as collected. (A delivery collected by the release before,
+    still waiting, held the facts alone: they go as its data.)"""
+    payload = json.loads(d.payload)
+    if "data" in payload:
+        return d.payload.encode()
+    wrapped = {
+        "type": payload.get("type"),
+        "timestamp": payload.get("recorded_at"),
+        "data": payload,
+    }
+    return json.dumps(wrapped, sort_keys=True).encode()
 
 
 def _error_text(e: Exception) -> str:
