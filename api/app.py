@@ -213,6 +213,14 @@ def create_app(
             "Authenticate with `Authorization: Bearer <api key>`."
         ),
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry: spans only with TRACKER_TRACING (entrypoints/tracing.py
+        # exports them without personal data); its logs (exception messages) and metrics never
+        telemetry={
+            "tracing": settings.tracing,
+            "operation_spans": settings.tracing,
+            "metrics": False,
+            "logs": False,
+        },
     )
     app.state.safeguarding = safeguarding
     app.state.projector = projector
@@ -229,7 +237,9 @@ def create_app(
     app.include_router(document_routes.router)
     app.include_router(outbox_routes.router)
     app.state.access_log = access_log
-    app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)
+    app.include_router(
+        graphql_router(tracing=settings.tracing), prefix="/graphql", include_in_schema=False
+    )
     app.include_router(health.router)
     app.include_router(metrics_router)
     app.state.metrics = Metrics(app)

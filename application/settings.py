@@ -85,6 +85,11 @@ class Settings(BaseSettings):
         description="run the read-model projector inside the API process (default: yes on "
         "the embedded SQLite store, no on PostgreSQL, where `tracker project` runs it)",
     )
+    tracing: bool = Field(
+        False,
+        description="export OpenTelemetry spans over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT "
+        "etc.), only the attributes on entrypoints/tracing.py's allow-list",
+    )
     metrics_host: str = Field(
         "0.0.0.0",  # noqa: S104 -- a container's metrics port is reached from outside it
         description="address the metrics ports of `tracker project` and `tracker schedule` "

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import functools
 import logging
+from functools import partial
 from typing import Any, cast
 
 import anyio.to_thread
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions.tracing import OpenTelemetryExtensionSync
 from strawberry.types import ExecutionResult
 
 from api.graph.audit.query import AuditQuery
@@ -100,15 +102,23 @@ class ThreadedSchema(strawberry.Schema):
         return result
 
 
-def make_schema() -> strawberry.Schema:
-    """The schema with its limits (depth, aliases, tokens) and error codes."""
+def make_schema(*, tracing: bool = False) -> strawberry.Schema:
+    """The schema with its limits (depth, aliases, tokens) and error codes; with
+    ``tracing``, strawberry's OpenTelemetry spans (its sync extension: operations run in a
+    worker thread), their resolver arguments left out."""
     extensions: list[Any] = [
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         ErrorCodes,
     ]
+    if tracing:
+        extensions.append(partial(OpenTelemetryExtensionSync, arg_filter=_no_arguments))
     return ThreadedSchema(query=Query, extensions=extensions)
+
+
+def _no_arguments(args: dict[str, Any], info: Any) -> dict[str, Any]:
+    return {}
 
 
 schema = make_schema()

@@ -92,6 +92,13 @@ def _multiprocess_metrics(workers: int) -> Iterator[None]:
             del os.environ[MULTIPROCESS_ENV]
 
 
+def _trace(settings: Settings, service: str) -> None:
+    if settings.tracing:
+        from entrypoints.tracing import configure_tracing
+
+        configure_tracing(service)
+
+
 def _metrics_port(
     app: Safeguarding, port: int, *collectors: Collector, outbox: bool = False
 ) -> None:
@@ -159,6 +166,7 @@ def cmd_project(args: argparse.Namespace) -> int:
     """Build and follow the read models; one leader per database, others stand by."""
     app, projector = _projector(args)
     configure_logging(app.settings.log_level)
+    _trace(app.settings, "tracker-projector")
     leading = threading.Event()
     _metrics_port(app, app.settings.projector_metrics_port, LeadingCollector(leading.is_set))
     announced = False
@@ -226,6 +234,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         jobs.close()
         app.close()
         return 0
+    _trace(settings, "tracker-scheduler")
     app = bootstrap.safeguarding(settings)
     service = bootstrap.scheduler(app)
     _metrics_port(

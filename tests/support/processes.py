@@ -36,17 +36,15 @@ def tracker_cli(
 
 
 def tracker_process(
-    args: Sequence[str], store: dict[str, Any], log: Path, cwd: Path | None = None, **env: str
+    args: Sequence[str], store: dict[str, Any], log: Path, **env: str
 ) -> subprocess.Popen[bytes]:
     """``tracker ARGS`` configured only by ``TRACKER_*`` variables (the test's ``store``
-    settings and ``env``), its output in ``log``, run in ``cwd`` (where a first run's key
-    and example go)."""
+    settings and ``env``), its output in ``log``."""
     return subprocess.Popen(
         [sys.executable, "-m", "entrypoints.cli", *args],
         env=tracker_env(store, **env),
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
-        cwd=cwd,
     )
 
 

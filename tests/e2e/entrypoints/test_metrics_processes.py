@@ -11,6 +11,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.conftest import TEST_KEY
 from tests.support.graph import free_port
 from tests.support.processes import eventually, tracker_process
 
@@ -55,7 +56,10 @@ def test_two_workers_count_every_request_once_whichever_answers_the_scrape(
         ["serve", "--port", str(port), "--workers", "2"],
         store,
         tmp_path / "serve.log",
-        cwd=tmp_path,  # the first run's key goes to tmp_path/var
+        # production: no first-run key written; the trust-auth server ignores the password
+        TRACKER_ENV="production",
+        TRACKER_ENCRYPTION_KEY=TEST_KEY,
+        TRACKER_POSTGRES_PASSWORD="unused",
         TRACKER_PROJECTOR_IN_PROCESS="false",
         TRACKER_SCHEDULER_IN_API="false",
     )
