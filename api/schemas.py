@@ -93,7 +93,8 @@ def mirror(cls: type) -> type[BaseModel]:
         fields: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
             fields[f.name] = (_field_type(hints[f.name]), _default(f))
-        model = create_model(cls.__name__, __base__=Strict, **fields)
+        # named apart from the domain type, which answers show under its own name
+        model = create_model(f"{cls.__name__}Input", __base__=Strict, **fields)
         _MIRRORS[cls] = model
     return model
 
@@ -112,11 +113,15 @@ def to_domain(value: Any) -> Any:
 
 
 def command_model(act: type[Act]) -> type[BaseModel]:
-    """The body model of ``act``: its declared fields but the subject id (the path's)."""
+    """The body model of ``act``: its declared fields but the subject id (the path's); the
+    field naming whom the act is performed for (``acting_for``) may be left out."""
     hints = typing.get_type_hints(act, include_extras=True)
     fields: dict[str, Any] = {}
     for f in act.body_fields():
         fields[f.name] = (_field_type(hints[f.name]), _default(f))
+        if f.name == act.acting_for and fields[f.name][1] is ...:
+            # an agency's or partner's key may leave it out: the key's own (api/routes/commands)
+            fields[f.name] = (Union[fields[f.name][0], None], None)  # noqa: UP007
     return create_model(act.__name__ + "Request", __base__=Strict, **fields)
 
 
