@@ -85,6 +85,10 @@ class Settings(BaseSettings):
         description="run the read-model projector inside the API process (default: yes on "
         "the embedded SQLite store, no on PostgreSQL, where `tracker project` runs it)",
     )
+    graphql_introspection_public: bool = Field(
+        False,
+        description="let GraphQL introspection (__schema, __type) answer callers without a key",
+    )
     tracing: bool = Field(
         False,
         description="export OpenTelemetry spans over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT "

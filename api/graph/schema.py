@@ -31,7 +31,8 @@ from api.graph.audit.query import AuditQuery
 from api.graph.cases.query import CasesQuery
 from api.graph.context import GraphContext
 from api.graph.deadlines.query import DeadlinesQuery
-from api.graph.errors import ErrorCodes
+from api.graph.errors import PUBLIC_ERRORS, ErrorCodes, code_of
+from api.graph.introspection import IntrospectionNeedsKey
 from api.graph.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from api.graph.reviews.query import ReviewsQuery
 from api.graph.statistics.query import StatisticsQuery
@@ -68,6 +69,23 @@ class ThreadedSchema(strawberry.Schema):
             kwargs,
         )
         return await anyio.to_thread.run_sync(run)
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: Any | None = None
+    ) -> None:
+        """A client's error (a bad query, a refused argument, no key) is logged at INFO with
+        its code; only the unexpected at ERROR. Never a message: it may quote arguments."""
+        for error in errors:
+            original = error.original_error
+            if original is None or isinstance(original, PUBLIC_ERRORS):
+                code = (
+                    str((error.extensions or {}).get("code", "invalid_query"))
+                    if original is None
+                    else code_of(original)
+                )
+                log.info("graphql: refused (%s)", code)
+            else:
+                log.error("graphql: unexpected error", exc_info=original)
 
     def _run(
         self,
@@ -111,6 +129,7 @@ def make_schema(*, tracing: bool = False) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         ErrorCodes,
+        IntrospectionNeedsKey,
     ]
     if tracing:
         extensions.append(partial(OpenTelemetryExtensionSync, arg_filter=_no_arguments))
