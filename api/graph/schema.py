@@ -34,6 +34,7 @@ from api.graph.deadlines.query import DeadlinesQuery
 from api.graph.errors import PUBLIC_ERRORS, ErrorCodes, code_of
 from api.graph.introspection import IntrospectionNeedsKey
 from api.graph.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from api.graph.node import NodeQuery
 from api.graph.reviews.query import ReviewsQuery
 from api.graph.statistics.query import StatisticsQuery
 
@@ -41,7 +42,7 @@ log = logging.getLogger("tracker.graphql")
 
 
 @strawberry.type
-class Query(CasesQuery, DeadlinesQuery, ReviewsQuery, StatisticsQuery, AuditQuery):
+class Query(CasesQuery, DeadlinesQuery, ReviewsQuery, StatisticsQuery, AuditQuery, NodeQuery):
     """Every root field; their order in the schema is the order of these classes."""
 
 

@@ -74,19 +74,29 @@ class CasesQuery:
         reference: str | None = None,
         after_position: AfterPosition = None,
     ) -> CaseNode | None:
-        ctx = info.context
         if (id is None) == (reference is None):
             raise BadArgumentError("give either id or reference")
-        page = rm_tracker.cases(
-            ctx.cursor(after_position),
-            ctx.tracker_model,
-            rm_tracker.CaseFilter(
-                partnerships=ctx.partnerships(None),
-                case_ids=[str(parse_id(id))] if id is not None else None,
-                references=[reference] if reference is not None else None,
-            ),
-            ctx.today(),
-            first=1,
-            count=False,
-        )
-        return CaseNode.of(page.rows[0]) if page.rows else None
+        return find_case(info.context, id=id, reference=reference, after_position=after_position)
+
+
+def find_case(
+    ctx: GraphContext,
+    *,
+    id: strawberry.ID | None = None,
+    reference: str | None = None,
+    after_position: int | None = None,
+) -> CaseNode | None:
+    """The case of this id or reference in the caller's partnerships, if any."""
+    page = rm_tracker.cases(
+        ctx.cursor(after_position),
+        ctx.tracker_model,
+        rm_tracker.CaseFilter(
+            partnerships=ctx.partnerships(None),
+            case_ids=[str(parse_id(id))] if id is not None else None,
+            references=[reference] if reference is not None else None,
+        ),
+        ctx.today(),
+        first=1,
+        count=False,
+    )
+    return CaseNode.of(page.rows[0]) if page.rows else None

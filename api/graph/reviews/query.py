@@ -73,3 +73,16 @@ class ReviewsQuery:
         )
         nodes = [ActionNode.of(a) for a in page.rows]
         return connection(nodes, page.cursors, page.total, page.has_next, after)  # type: ignore[no-any-return]
+
+
+def find_review(ctx: GraphContext, id: strawberry.ID) -> ReviewNode | None:
+    """The review of this id in the caller's partnerships, if any."""
+    page = rm_reviews.reviews(
+        ctx.cursor(None),
+        ctx.reviews_model,
+        rm_reviews.ReviewFilter(
+            partnerships=ctx.partnerships(None), review_ids=[str(parse_id(id))]
+        ),
+        first=1,
+    )
+    return ReviewNode.of(page.rows[0]) if page.rows else None
