@@ -23,9 +23,9 @@ def test_a_case_and_a_review_are_nodes_fetched_again_by_their_raw_ids(
     assert case["id"] == case_id
     assert case["reference"].startswith("LEW-")
     # the same id the other fields take
-    assert graph.query("staff", "query($id: ID!) { case(id: $id) { id } }", id=case_id)[
-        "case"
-    ] == {"id": case_id}
+    assert graph.query("staff", "query($id: ID!) { case(id: $id) { id } }", id=case_id)["case"] == {
+        "id": case_id
+    }
 
     generate(graph.tracker, 40, seed=7, batch=10)
     graph.project()
