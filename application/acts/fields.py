@@ -57,8 +57,9 @@ ACT_FIELDS: dict[str, str] = {
     "partner": "The safeguarding partner acting; a partner's key may name only its own.",
     "decision": "This partner's decision on whether the criteria for a review are met.",
     "summary": "In brief, what is disputed or what the mediation concluded.",
-    "mediator": "Who is asked to mediate (seed 001: the independent scrutineer).",
-    "reason": "The reason for the act, in a sentence or two.",
+    "mediator": "Who is asked to mediate, normally the independent scrutineer.",
+    "reason": "The reason, in a sentence or two: why the case or review is closed or "
+    "reopened, or why mediation is asked for.",
     "outcome": "Whether the criteria for a review are met.",
     "meeting": "Which meeting of the Learning from Practice group takes the case: the next "
     "scheduled one or a special meeting.",
@@ -70,11 +71,11 @@ ACT_FIELDS: dict[str, str] = {
     "of State and Ofsted (the death of a looked-after child).",
     "reference": "The reference the notification was given, where there is one.",
     # --- the rapid review (seed 001 appendices ii-iv)
-    "agency": "The agency the scoping request is addressed to, by its key's agency name; an "
-    "agency's key may name only its own.",
+    "agency": "The agency the scoping request is addressed to, named as that agency's API "
+    "key names it; an agency's key may name only its own.",
     "contact": "The agency's named representative for the request: a name, e-mail address or "
     "telephone number.",
-    "due_on": "The day it is due, at the end of that day (Europe/London).",
+    "due_on": "The day the action is due (by the end of that day, Europe/London).",
     "period_from": "The first day of the indicative time period the agency is asked to look at.",
     "period_to": "The last day of the indicative time period the agency is asked to look at.",
     "note": "Anything else worth recording, in free text.",
@@ -120,7 +121,7 @@ ACT_FIELDS: dict[str, str] = {
     # --- action plans (seed 001 "Next Steps", seed 003 §4)
     "description": "What is to be done.",
     "owner_agency": "The agency that owns the action and must complete it.",
-    "action_id": "The action's id, A<n>, as the answer agreeing it gave (`action_id`).",
+    "action_id": "The action's id (A<n>), from the answer to the act that agreed it.",
     "evidence": "The evidence that the action has been completed.",
     "improvement": "Where and how practice has improved as a result.",
     # --- corrections
@@ -216,9 +217,10 @@ VALUE_FIELDS: dict[str, str] = {
     "ReferralDetails.referrer": "The referrer: name, agency and designation, contact details.",
     "ReferralDetails.safeguarding_lead": "The designated safeguarding lead or officer with "
     "whom the referrer discussed the case.",
-    "ReferralDetails.child": "The child's details (section 1.1).",
-    "ReferralDetails.family": "Details of family members and any significant others (section 1.2).",
-    "ReferralDetails.agencies": "Other agencies known to be involved (section 1.3).",
+    "ReferralDetails.child": "The child's details (the referral form's section 1.1).",
+    "ReferralDetails.family": "Details of family members and any significant others (the "
+    "form's section 1.2).",
+    "ReferralDetails.agencies": "Other agencies known to be involved (the form's section 1.3).",
     "ReferralDetails.outline": "A brief outline of the child and family circumstances and the "
     "incident that triggered this referral.",
     "ReferralDetails.reason": "Why the referral is made.",

@@ -198,7 +198,8 @@ class HoldMeeting(CaseAct):
             "How the meeting was held (ideally face to face; by telephone if constrained by time)."
         ),
         recommendation=(
-            "3. After completing this rapid review it has been agreed that this case (a to j)."
+            "3. What, after completing this rapid review, it has been agreed this case meets "
+            "or warrants (a to j)."
         ),
         rationale=(
             "Rationale for the recommendation: where the case does not meet the criteria "
