@@ -20,9 +20,10 @@ from uuid import uuid4
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import health, problems
+from api import health, openapi, problems
 from api.deps import BadHeaderError, KeyCache
 from api.graph.router import graphql_router
 from api.metrics import Metrics, Observe
@@ -71,7 +72,7 @@ class RequestGuard:
         logs.bind(request_id=request_id)
         rid_header = (b"x-request-id", request_id.encode())
 
-        if scope["method"] in _BODY_METHODS:
+        if scope["method"] in _BODY_METHODS and _routed(scope):
             ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
             if ctype != b"application/json":
                 await _problem(
@@ -129,13 +130,23 @@ class RequestGuard:
             )
 
 
+def _routed(scope: Scope) -> bool:
+    """Whether a route takes this method at this path (else the router answers 404 or 405,
+    and the body's type or size is beside the point)."""
+    app = scope.get("app")
+    routes = getattr(getattr(app, "router", None), "routes", None)
+    if routes is None:
+        return True
+    return any(route.matches(scope)[0] is Match.FULL for route in routes)
+
+
 async def _problem(
     send: Send, status: int, code: str, detail: str, scope: Scope, extra: tuple[bytes, bytes]
 ) -> None:
     body = json.dumps(
         {
             "type": "about:blank",
-            "title": problems._TITLES.get(status, "Error"),
+            "title": problems.title(status),
             "status": status,
             "code": code,
             "detail": detail,
@@ -214,6 +225,17 @@ def create_app(
             "Authenticate with `Authorization: Bearer <api key>`."
         ),
         lifespan=lifespan,
+        # one schema per model (not X-Input and X-Output of the same title, which client
+        # generators refuse as duplicates)
+        separate_input_output_schemas=False,
+        # FastAPI's own OpenTelemetry: spans only with TRACKER_TRACING (entrypoints/tracing.py
+        # exports them without personal data); its logs (exception messages) and metrics never
+        telemetry={
+            "tracing": settings.tracing,
+            "operation_spans": settings.tracing,
+            "metrics": False,
+            "logs": False,
+        },
     )
     app.state.safeguarding = safeguarding
     app.state.projector = projector
@@ -231,9 +253,12 @@ def create_app(
     app.include_router(outbox_routes.router)
     app.webhooks.include_router(webhooks_router())
     app.state.access_log = access_log
-    app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)
+    app.include_router(
+        graphql_router(tracing=settings.tracing), prefix="/graphql", include_in_schema=False
+    )
     app.include_router(health.router)
     app.include_router(metrics_router)
+    openapi.install(app)
     app.state.metrics = Metrics(app)
     app.add_middleware(RequestGuard, max_body=settings.api_max_body_bytes)
     # outermost: measures and logs every answer, the guard's 413/415 included

@@ -15,15 +15,17 @@ What is measured (aggregate numbers only: no case, person or key is ever a label
   time (from ``rm_tracking``, so also right when ``tracker project`` runs elsewhere);
 - ``tracker_scheduler_job_runs_total{job}``, ``tracker_scheduler_job_failures_total{job}``
   and ``tracker_scheduler_leading`` for the scheduler thread of this process, when it has one
-  (a separate ``tracker schedule`` process is not seen here);
+  (a separate ``tracker schedule`` process has its own metrics port);
 - ``tracker_outbox_deliveries{status}``: the outbox backlog (``pending``, ``sent``, ...,
   and ``failing``: pending deliveries that have failed at least once);
 - ``tracker_event_store_up``: 1 when the scrape could read the event store.
 
-Each server process keeps its own registry: with several uvicorn workers a scrape reaches
-one of them, so the request counters are per process (the scrape-time gauges read the
-database and are the same from any worker). Scrape each worker separately, or run one
-worker per container, when the request counts must be complete.
+- ``process_*``: of this process, or with several workers of each live worker (``pid``).
+
+With several uvicorn workers (``tracker serve --workers N``) the request counters are kept in
+prometheus_client's multiprocess files and a scrape answered by any worker adds up every
+worker's: each request is counted once (``application/metrics.py``). The scrape-time gauges
+read the database and are the same from any worker.
 
 ``/metrics`` takes no key. It names no one, but it shows activity and backlog: do not
 expose it publicly -- serve it only to the monitoring network.
@@ -34,7 +36,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -45,15 +46,17 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
-from prometheus_client.registry import Collector
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import path_ids
 from application import logs
-from application.outbox import Outbox
-from application.service import Safeguarding
+from application.metrics import (
+    SchedulerCollector,
+    StoreCollector,
+    instrument_registry,
+    scrape_registry,
+)
 
 log = logging.getLogger("tracker.api")
 access = logging.getLogger("tracker.api.access")
@@ -64,118 +67,38 @@ PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
 router = APIRouter(include_in_schema=False)
 
 
-class _StateCollector(Collector):
-    """Numbers read from the database (and the scheduler thread) at each scrape."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    def collect(self) -> Iterator[Metric]:
-        safeguarding: Safeguarding = self.app.state.safeguarding
-        up = GaugeMetricFamily(
-            "tracker_event_store_up", "1 when this scrape could read the event store"
-        )
-        try:
-            end = safeguarding.recorder.max_notification_id() or 0
-        except Exception as e:
-            log.warning("metrics: the event store did not answer (%s)", type(e).__name__)
-            up.add_metric([], 0)
-            yield up
-            yield from self._scheduler()
-            return
-        up.add_metric([], 1)
-        yield up
-        yield GaugeMetricFamily(
-            "tracker_event_log_position",
-            "the last position of the event log (its increase: events appended)",
-            value=end,
-        )
-        try:
-            positions = self.app.state.readers.get().positions()
-        except Exception as e:
-            log.warning("metrics: the read models could not be read (%s)", type(e).__name__)
-        else:
-            position = GaugeMetricFamily(
-                "tracker_read_model_position",
-                "each read model's position in the log (-1: not built yet)",
-                labels=["model"],
-            )
-            lag = GaugeMetricFamily(
-                "tracker_read_model_lag",
-                "how many log positions each read model is behind the log's end",
-                labels=["model"],
-            )
-            for name, at in sorted(positions.items()):
-                position.add_metric([name], at)
-                lag.add_metric([name], end - max(at, 0))
-            yield position
-            yield lag
-        try:
-            outbox: Outbox = self.app.state.outbox  # the app's own, given to create_app
-            backlog = outbox.backlog()
-        except Exception as e:
-            log.warning("metrics: the outbox could not be read (%s)", type(e).__name__)
-        else:
-            deliveries = GaugeMetricFamily(
-                "tracker_outbox_deliveries",
-                "outbox deliveries by status ('failing': pending after a failed attempt)",
-                labels=["status"],
-            )
-            for status, n in sorted(backlog.items()):
-                deliveries.add_metric([status], n)
-            yield deliveries
-        yield from self._scheduler()
-
-    def _scheduler(self) -> Iterator[Metric]:
-        service = getattr(self.app.state, "scheduler", None)
-        if service is None:
-            return
-        counts = service.jobs.counts
-        jobs = sorted(set(counts.runs) | set(counts.failures))
-        runs = CounterMetricFamily(
-            "tracker_scheduler_job_runs", "scheduler job runs in this process", labels=["job"]
-        )
-        failures = CounterMetricFamily(
-            "tracker_scheduler_job_failures",
-            "scheduler job runs that failed in this process",
-            labels=["job"],
-        )
-        for job in jobs:
-            runs.add_metric([job], counts.runs.get(job, 0))
-            failures.add_metric([job], counts.failures.get(job, 0))
-        yield runs
-        yield failures
-        yield GaugeMetricFamily(
-            "tracker_scheduler_leading",
-            "1 while this process's scheduler is the leader",
-            value=1 if service.leading else 0,
-        )
-
-
 class Metrics:
-    """One process's registry: the request instruments and the scrape-time collector."""
+    """The registry ``/metrics`` reads, and this process's request instruments."""
 
     def __init__(self, app: Any) -> None:
-        self.registry = CollectorRegistry()
+        state = app.state
+        self.registry = scrape_registry(
+            StoreCollector(
+                lambda: state.safeguarding.recorder,
+                positions=lambda: state.readers.get().positions(),
+                outbox=lambda: state.outbox,  # the app's own, given to create_app
+            ),
+            SchedulerCollector(lambda: getattr(state, "scheduler", None)),
+        )
+        instruments = instrument_registry(self.registry)
         self.requests = Counter(
             "tracker_http_requests",
             "HTTP requests answered, by route template and status",
             ["method", "route", "status"],
-            registry=self.registry,
+            registry=instruments,
         )
         self.latency = Histogram(
             "tracker_http_request_duration_seconds",
             "time to answer an HTTP request, by route template",
             ["method", "route"],
-            registry=self.registry,
+            registry=instruments,
         )
         self.commands = Counter(
             "tracker_api_commands",
             "command POSTs answered with 2xx (idempotent replays included)",
             ["route"],
-            registry=self.registry,
+            registry=instruments,
         )
-        self.registry.register(_StateCollector(app))
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()

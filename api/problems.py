@@ -8,6 +8,7 @@ and anything unexpected is masked as a 500 with no detail.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -25,7 +26,7 @@ log = logging.getLogger("tracker.api")
 PROBLEM_JSON = "application/problem+json"
 
 # Domain refusals about values (422) rather than the case's current state (409).
-_UNPROCESSABLE = (
+UNPROCESSABLE = (
     domain_errors.InvalidValueError,
     domain_errors.EffectiveDateInFutureError,
     domain_errors.EffectiveDateBeforeCaseBeganError,
@@ -34,20 +35,20 @@ _UNPROCESSABLE = (
     domain_errors.MeetingNotQuorateError,
 )
 
-_TITLES = {
-    400: "Bad request",
-    401: "Unauthenticated",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Request body too large",
-    406: "Not acceptable",
-    415: "Unsupported media type",
-    422: "Unprocessable content",
-    503: "Service unavailable",
-    500: "Internal server error",
-}
+
+# RFC 9110's phrases where Python 3.11's http module still has the older ones
+_RFC_9110 = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
+def title(status: int) -> str:
+    """With ``type: about:blank`` the title is the HTTP status phrase (RFC 9457 §4.2.1,
+    RFC 9110 §15)."""
+    if status in _RFC_9110:
+        return _RFC_9110[status]
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def problem(
@@ -61,7 +62,7 @@ def problem(
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": _TITLES.get(status, "Error"),
+        "title": title(status),
         "status": status,
         "code": code,
         "detail": detail,
@@ -95,7 +96,7 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
 
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, domain_errors.DomainError)
-    status = 422 if isinstance(exc, _UNPROCESSABLE) else 409
+    status = 422 if isinstance(exc, UNPROCESSABLE) else 409
     return problem(request, status, exc.code, exc.message)
 
 

@@ -4,7 +4,8 @@ The domain's value dataclasses (Contact, Child, Incident...) are mirrored as str
 models (unknown fields refused, text bounded, no silent coercion of booleans or numbers), and
 each act's body model is built from its declaration (application/acts/): its fields but the
 subject id, which comes from the path. A field marked ``OneOf(vocabulary)`` is validated and
-documented as that enum. A request therefore cannot drift from the act it performs.
+documented as that enum. Every field carries its description (application/acts/fields.py,
+or the act's own ``field_notes``). A request therefore cannot drift from the act it performs.
 """
 
 import collections.abc
@@ -27,6 +28,7 @@ from pydantic import (
 )
 
 from application.acts import Act
+from application.acts.fields import act_field, value_field
 from domain.values import OneOf
 
 MAX_TEXT = 20_000
@@ -92,8 +94,10 @@ def mirror(cls: type) -> type[BaseModel]:
         hints = typing.get_type_hints(cls, include_extras=True)
         fields: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
-            fields[f.name] = (_field_type(hints[f.name]), _default(f))
-        model = create_model(cls.__name__, __base__=Strict, **fields)
+            described = Field(_default(f), description=value_field(cls, f.name))
+            fields[f.name] = (_field_type(hints[f.name]), described)
+        # named apart from the domain type, which answers show under its own name
+        model = create_model(f"{cls.__name__}Input", __base__=Strict, **fields)
         _MIRRORS[cls] = model
     return model
 
@@ -112,11 +116,18 @@ def to_domain(value: Any) -> Any:
 
 
 def command_model(act: type[Act]) -> type[BaseModel]:
-    """The body model of ``act``: its declared fields but the subject id (the path's)."""
+    """The body model of ``act``: its declared fields but the subject id (the path's); the
+    field naming whom the act is performed for (``acting_for``) may be left out."""
     hints = typing.get_type_hints(act, include_extras=True)
     fields: dict[str, Any] = {}
     for f in act.body_fields():
-        fields[f.name] = (_field_type(hints[f.name]), _default(f))
+        default = _default(f)
+        kind = _field_type(hints[f.name])
+        if f.name == act.acting_for and default is ...:
+            # an agency's or partner's key may leave it out: the key's own (api/routes/commands)
+            kind, default = Union[kind, None], None  # noqa: UP007
+        described = Field(default, description=act_field(act, f.name))
+        fields[f.name] = (kind, described)
     return create_model(act.__name__ + "Request", __base__=Strict, **fields)
 
 

@@ -148,8 +148,49 @@ class AccessLog(SideTables):
         self.setup()
         if not partnerships:
             return []
-        where = [f"partnership IN ({', '.join('?' * len(partnerships))})", "id > ?"]
-        params: list[Any] = [*partnerships, after_id]
+        where, params = self._filters(partnerships, case_id, principal_id, since, until)
+        statement = (
+            f"SELECT id, {_COLUMNS} FROM {self.access_table} "  # noqa: S608 - our table, bound values
+            f"WHERE {' AND '.join([*where, 'id > ?'])} ORDER BY id LIMIT ?"
+        )
+        with self.cursor(commit=False) as c:
+            c.execute(self.sql(statement), (*params, after_id, limit))
+            rows = c.fetchall()
+        return [self._entry(r) for r in rows]
+
+    def count(
+        self,
+        *,
+        partnerships: Sequence[str],
+        case_id: str | None = None,
+        principal_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int:
+        """How many entries ``read`` would give with these filters, over all pages."""
+        self.setup()
+        if not partnerships:
+            return 0
+        where, params = self._filters(partnerships, case_id, principal_id, since, until)
+        statement = (
+            f"SELECT COUNT(*) FROM {self.access_table} "  # noqa: S608 - our table, bound values
+            f"WHERE {' AND '.join(where)}"
+        )
+        with self.cursor(commit=False) as c:
+            c.execute(self.sql(statement), params)
+            row = c.fetchone()
+        return int(next(iter(row.values())) if isinstance(row, dict) else row[0])
+
+    def _filters(
+        self,
+        partnerships: Sequence[str],
+        case_id: str | None,
+        principal_id: str | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> tuple[list[str], list[Any]]:
+        where = [f"partnership IN ({', '.join('?' * len(partnerships))})"]
+        params: list[Any] = [*partnerships]
         for clause, value in (
             ("case_id = ?", case_id),
             ("principal_id = ?", principal_id),
@@ -159,14 +200,7 @@ class AccessLog(SideTables):
             if value is not None:
                 where.append(clause)
                 params.append(self.at(value) if isinstance(value, datetime) else value)
-        statement = (
-            f"SELECT id, {_COLUMNS} FROM {self.access_table} "  # noqa: S608 - our table, bound values
-            f"WHERE {' AND '.join(where)} ORDER BY id LIMIT ?"
-        )
-        with self.cursor(commit=False) as c:
-            c.execute(self.sql(statement), (*params, limit))
-            rows = c.fetchall()
-        return [self._entry(r) for r in rows]
+        return where, params
 
     def _entry(self, r: Any) -> AccessEntry:
         values = list(r.values()) if isinstance(r, dict) else list(r)

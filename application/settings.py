@@ -85,6 +85,26 @@ class Settings(BaseSettings):
         description="run the read-model projector inside the API process (default: yes on "
         "the embedded SQLite store, no on PostgreSQL, where `tracker project` runs it)",
     )
+    graphql_introspection_public: bool = Field(
+        False,
+        description="let GraphQL introspection (__schema, __type) answer callers without a key",
+    )
+    tracing: bool = Field(
+        False,
+        description="export OpenTelemetry spans over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT "
+        "etc.), only the attributes on entrypoints/tracing.py's allow-list",
+    )
+    metrics_host: str = Field(
+        "0.0.0.0",  # noqa: S104 -- a container's metrics port is reached from outside it
+        description="address the metrics ports of `tracker project` and `tracker schedule` "
+        "listen on (serve them only to the monitoring network)",
+    )
+    projector_metrics_port: int = Field(
+        0, ge=0, le=65535, description="`tracker project` serves /metrics here (0: none)"
+    )
+    scheduler_metrics_port: int = Field(
+        0, ge=0, le=65535, description="`tracker schedule` serves /metrics here (0: none)"
+    )
     log_level: str = Field(
         "INFO",
         pattern=r"^(DEBUG|INFO|WARNING|ERROR)$",

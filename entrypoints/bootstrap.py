@@ -135,6 +135,10 @@ def web_app(
     from api.readers import Readers
 
     settings = settings or (app.settings if app is not None else Settings())
+    if settings.tracing:
+        from entrypoints.tracing import configure_tracing
+
+        configure_tracing("tracker-api")
     made = app is None
     app = app if app is not None else safeguarding(settings)
     follower = InProcessProjector(projector(app)) if settings.runs_projector_in_process else None

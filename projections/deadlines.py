@@ -281,10 +281,12 @@ def deadlines(
     descending: bool = False,
     first: int = 50,
     after: str | None = None,
+    before: str | None = None,
+    last: int | None = None,
     count: bool = True,
 ) -> Page[Deadline]:
     """A page of the clocks ``f`` matches, with their status as of ``today``."""
-    rows, cursors, total, more = keyset_page(
+    return keyset_page(
         c,
         select=COLUMNS,
         source=model.table,
@@ -296,8 +298,9 @@ def deadlines(
         after=after,
         first=first,
         count=count,
-    )
-    return Page([_deadline(r, today, calendar_of) for r in rows], cursors, total, more)
+        before=before,
+        last=last,
+    ).map(lambda r: _deadline(r, today, calendar_of))
 
 
 def deadlines_of(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from projections.store import Cursor
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class BadCursorError(ValueError):
@@ -81,6 +82,13 @@ class Page(Generic[T]):
     cursors: list[str]
     total: int  # -1 when not counted
     has_next: bool
+    has_previous: bool = False
+
+    def map(self, made: Callable[[T], U]) -> Page[U]:
+        """The same page with each row made into what the model answers."""
+        return Page(
+            [made(r) for r in self.rows], self.cursors, self.total, self.has_next, self.has_previous
+        )
 
 
 def keyset_page(
@@ -96,26 +104,40 @@ def keyset_page(
     after: str | None,
     first: int,
     count: bool,
-) -> tuple[list[Any], list[str], int, bool]:
-    """One page of ``select`` rows (plus their key), by key after ``after``; and the total.
+    before: str | None = None,
+    last: int | None = None,
+) -> Page[tuple[Any, ...]]:
+    """One page of ``select`` rows by key: the ``first`` after ``after``, or (``last``
+    given) the ``last`` before ``before``, in the same order either way; and the total.
 
     ``order`` names the query and its ordering in the cursors handed out; ``sort`` and
-    ``tiebreak`` (unique) are the SQL of the key."""
+    ``tiebreak`` (unique) are the SQL of the key. Paging backwards reads the key the other
+    way round and turns the rows back, so it costs what paging forwards does."""
     total = -1
     if count:
         c.execute(f"SELECT COUNT(*) FROM {source} {where.sql()}", where.params)  # noqa: S608
         total = int(c.fetchone()[0])
+    backwards = last is not None
+    size = last if last is not None else first
+    cursor = before if backwards else after
+    reading_desc = descending != backwards  # backwards: the key read the other way
     paged = Where(list(where.clauses), list(where.params))
-    if after:
-        value, tie = decode_cursor(order, after)
-        paged.add(f"({sort}, {tiebreak}) {'<' if descending else '>'} (?, ?)", value, tie)
-    direction = "DESC" if descending else "ASC"
+    if cursor:
+        value, tie = decode_cursor(order, cursor)
+        paged.add(f"({sort}, {tiebreak}) {'<' if reading_desc else '>'} (?, ?)", value, tie)
+    direction = "DESC" if reading_desc else "ASC"
     c.execute(
         f"SELECT {select}, {sort}, {tiebreak} FROM {source} {paged.sql()} "  # noqa: S608
         f"ORDER BY {sort} {direction}, {tiebreak} {direction} LIMIT ?",
-        [*paged.params, first + 1],
+        [*paged.params, size + 1],
     )
     fetched = c.fetchall()
-    rows = [tuple(r) for r in fetched[:first]]
+    rows = [tuple(r) for r in fetched[:size]]
+    more = len(fetched) > size
+    if backwards:
+        rows.reverse()
     cursors = [encode_cursor(order, r[-2:]) for r in rows]
-    return [r[:-2] for r in rows], cursors, total, len(fetched) > first
+    raw = [r[:-2] for r in rows]
+    if backwards:  # more before the page; after it, whatever `before` was before
+        return Page(raw, cursors, total, has_next=before is not None, has_previous=more)
+    return Page(raw, cursors, total, has_next=more, has_previous=after is not None)

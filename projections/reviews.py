@@ -225,6 +225,8 @@ def reviews(
     *,
     first: int = 50,
     after: str | None = None,
+    before: str | None = None,
+    last: int | None = None,
     count: bool = True,
 ) -> Page[ReviewRow]:
     """A page of the reviews ``f`` matches, oldest commissioned first."""
@@ -237,7 +239,7 @@ def reviews(
     if f.closed is not None:
         w.add(f"closed_on IS {'NOT ' if f.closed else ''}NULL")
     w.between("commissioned_on", f.commissioned_from, f.commissioned_to)
-    rows, cursors, total, more = keyset_page(
+    return keyset_page(
         c,
         select=REVIEW_COLUMNS,
         source=model.reviews_table,
@@ -249,8 +251,9 @@ def reviews(
         after=after,
         first=first,
         count=count,
-    )
-    return Page([_review_row(r) for r in rows], cursors, total, more)
+        before=before,
+        last=last,
+    ).map(lambda r: _review_row(r))
 
 
 def reviews_of_cases(
@@ -296,6 +299,8 @@ def actions(
     *,
     first: int = 50,
     after: str | None = None,
+    before: str | None = None,
+    last: int | None = None,
     count: bool = True,
 ) -> Page[ActionRow]:
     """A page of the actions ``f`` matches, soonest due first, with today's status."""
@@ -311,7 +316,7 @@ def actions(
         else:
             w.add("1 = 0")
     w.between("a.due_on", f.due_from, f.due_to)
-    rows, cursors, total, more = keyset_page(
+    return keyset_page(
         c,
         select=_ACTION_SELECT,
         source=(
@@ -325,8 +330,9 @@ def actions(
         after=after,
         first=first,
         count=count,
-    )
-    return Page([_action(r, today) for r in rows], cursors, total, more)
+        before=before,
+        last=last,
+    ).map(lambda r: _action(r, today))
 
 
 def actions_of_reviews(

@@ -147,6 +147,25 @@ def grouped(
     for p, q, clock, state, n in c.fetchall():
         counts = group(p, q)["timeliness"].setdefault(clock, Counter())
         counts[state] += n
+    # a review's clocks (publication, its actions): in the period of the day they started
+    reviews = Where()
+    if partnerships is not None:
+        reviews.any_of("d.partnership", partnerships)
+    reviews.between("d.started_on", received_from, received_to)
+    reviews.add("t.case_id IS NULL")
+    review_key = key.replace("t.received_on", "d.started_on").replace(
+        "t.partnership", "d.partnership"
+    )
+    c.execute(
+        f"SELECT {review_key}, d.clock, {status}, COUNT(*) FROM {deadlines.table} d "  # noqa: S608
+        f"LEFT JOIN {tracker.table} t ON t.case_id = d.stream_id {reviews.sql()} "
+        "GROUP BY 1, 2, 3, 4",
+        [*status_params, *reviews.params],
+    )
+    for p, q, clock, state, n in c.fetchall():
+        if (p, q) in groups:  # a group of the cases in scope
+            counts = groups[(p, q)]["timeliness"].setdefault(clock, Counter())
+            counts[state] += n
 
     c.execute(
         f"SELECT {key}, t.partnership, t.received_on, t.decided_on, t.notified_on, "  # noqa: S608

@@ -300,10 +300,12 @@ def cases(
     descending: bool = False,
     first: int = 50,
     after: str | None = None,
+    before: str | None = None,
+    last: int | None = None,
     count: bool = True,
 ) -> Page[TrackerRow]:
     """A page of the cases ``f`` matches, as of ``today`` (``count``: with the total)."""
-    rows, cursors, total, more = keyset_page(
+    return keyset_page(
         c,
         select=COLUMNS,
         source=model.source,
@@ -315,5 +317,6 @@ def cases(
         after=after,
         first=first,
         count=count,
-    )
-    return Page([_tracker_row(r, today) for r in rows], cursors, total, more)
+        before=before,
+        last=last,
+    ).map(lambda r: _tracker_row(r, today))

@@ -52,3 +52,17 @@ def connection(
         ),
         total_count=total,
     )
+
+
+def page_connection(nodes: Sequence[Any], page: Any) -> Any:
+    """A read model's ``Page`` (forwards or backwards) with its rows made into ``nodes``."""
+    return Connection(
+        edges=[Edge(cursor=c, node=n) for n, c in zip(nodes, page.cursors, strict=True)],
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        ),
+        total_count=page.total,
+    )

@@ -20,7 +20,7 @@ class BadArgumentError(ValueError):
 PUBLIC_ERRORS = (ApplicationError, NotAuthenticatedError, BadCursorError, BadArgumentError)
 
 
-def _code(error: BaseException | None) -> str:
+def code_of(error: BaseException | None) -> str:
     if isinstance(error, BadCursorError):
         return "bad_cursor"
     return str(getattr(error, "code", "bad_request"))
@@ -39,10 +39,10 @@ class ErrorCodes(SchemaExtension):
         answered = []
         for error in result.errors:
             original = error.original_error
-            if original is None:
-                code = "invalid_query"
+            if original is None:  # refused before execution: its own code, if it says one
+                code = str((error.extensions or {}).get("code", "invalid_query"))
             elif isinstance(original, PUBLIC_ERRORS):
-                code = _code(original)
+                code = code_of(original)
             else:
                 error = GraphQLError("Unexpected error.", nodes=error.nodes, path=error.path)
                 code = "internal_error"

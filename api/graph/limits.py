@@ -3,6 +3,8 @@ query (enforced by strawberry's extensions, see ``schema.make_schema``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from api.graph.errors import BadArgumentError
 
 MAX_PAGE = 100
@@ -17,3 +19,14 @@ def page_size(first: int, limit: int = MAX_PAGE) -> int:
     if not 1 <= first <= limit:
         raise BadArgumentError(f"first must be between 1 and {limit}")
     return first
+
+
+def window(first: int, after: str | None, last: int | None, before: str | None) -> dict[str, Any]:
+    """The page asked for, as a read model's keyword arguments: forwards (``first`` after
+    ``after``) or backwards (``last`` before ``before``), not both."""
+    if last is None and before is None:
+        return {"first": page_size(first), "after": after}
+    if after is not None:
+        raise BadArgumentError("page forwards (first, after) or backwards (last, before)")
+    size = page_size(last if last is not None else first)
+    return {"first": size, "after": None, "last": size, "before": before}

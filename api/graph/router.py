@@ -10,7 +10,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from api.deps import principal_of
 from api.graph.context import GraphContext
-from api.graph.schema import schema
+from api.graph.schema import make_schema, schema
 
 
 async def _context(
@@ -36,5 +36,7 @@ async def _context(
     )
 
 
-def graphql_router() -> GraphQLRouter[GraphContext, None]:
-    return GraphQLRouter(schema, context_getter=_context, graphql_ide="graphiql")
+def graphql_router(*, tracing: bool = False) -> GraphQLRouter[GraphContext, None]:
+    """``tracing``: with spans of each operation and resolver (never their arguments)."""
+    chosen = make_schema(tracing=True) if tracing else schema
+    return GraphQLRouter(chosen, context_getter=_context, graphql_ide="graphiql")

@@ -17,20 +17,24 @@ from __future__ import annotations
 
 import functools
 import logging
+from functools import partial
 from typing import Any, cast
 
 import anyio.to_thread
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions.tracing import OpenTelemetryExtensionSync
 from strawberry.types import ExecutionResult
 
 from api.graph.audit.query import AuditQuery
 from api.graph.cases.query import CasesQuery
 from api.graph.context import GraphContext
 from api.graph.deadlines.query import DeadlinesQuery
-from api.graph.errors import ErrorCodes
+from api.graph.errors import PUBLIC_ERRORS, ErrorCodes, code_of
+from api.graph.introspection import IntrospectionNeedsKey
 from api.graph.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from api.graph.node import NodeQuery
 from api.graph.reviews.query import ReviewsQuery
 from api.graph.statistics.query import StatisticsQuery
 
@@ -38,7 +42,7 @@ log = logging.getLogger("tracker.graphql")
 
 
 @strawberry.type
-class Query(CasesQuery, DeadlinesQuery, ReviewsQuery, StatisticsQuery, AuditQuery):
+class Query(CasesQuery, DeadlinesQuery, ReviewsQuery, StatisticsQuery, AuditQuery, NodeQuery):
     """Every root field; their order in the schema is the order of these classes."""
 
 
@@ -66,6 +70,23 @@ class ThreadedSchema(strawberry.Schema):
             kwargs,
         )
         return await anyio.to_thread.run_sync(run)
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: Any | None = None
+    ) -> None:
+        """A client's error (a bad query, a refused argument, no key) is logged at INFO with
+        its code; only the unexpected at ERROR. Never a message: it may quote arguments."""
+        for error in errors:
+            original = error.original_error
+            if original is None or isinstance(original, PUBLIC_ERRORS):
+                code = (
+                    str((error.extensions or {}).get("code", "invalid_query"))
+                    if original is None
+                    else code_of(original)
+                )
+                log.info("graphql: refused (%s)", code)
+            else:
+                log.error("graphql: unexpected error", exc_info=original)
 
     def _run(
         self,
@@ -100,15 +121,24 @@ class ThreadedSchema(strawberry.Schema):
         return result
 
 
-def make_schema() -> strawberry.Schema:
-    """The schema with its limits (depth, aliases, tokens) and error codes."""
+def make_schema(*, tracing: bool = False) -> strawberry.Schema:
+    """The schema with its limits (depth, aliases, tokens) and error codes; with
+    ``tracing``, strawberry's OpenTelemetry spans (its sync extension: operations run in a
+    worker thread), their resolver arguments left out."""
     extensions: list[Any] = [
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         ErrorCodes,
+        IntrospectionNeedsKey,
     ]
+    if tracing:
+        extensions.append(partial(OpenTelemetryExtensionSync, arg_filter=_no_arguments))
     return ThreadedSchema(query=Query, extensions=extensions)
+
+
+def _no_arguments(args: dict[str, Any], info: Any) -> dict[str, Any]:
+    return {}
 
 
 schema = make_schema()

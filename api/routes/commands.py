@@ -10,12 +10,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.models import Example
 
 from api.deps import AppDep, Context
 from api.schemas import CommandAnswer, Problem, command_kwargs, command_model
 from application.acts import ACTS, Act, Creation, SubjectAct
-from application.context import CommandResult
+from application.context import CommandContext, CommandResult
+from domain.values import Role
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "description": text}
@@ -45,6 +47,29 @@ def answer(result: CommandResult, response: Response) -> CommandAnswer:
     )
 
 
+BOUND = frozenset({Role.AGENCY, Role.PARTNER})  # keys bound to one agency or partner
+
+
+def _fields(act: type[Act], body: Any, ctx: CommandContext) -> dict[str, Any]:
+    """The act's fields from the body; the agency or partner it is performed for, when the
+    body leaves it out, is the key's own (an agency's or partner's key is bound to one)."""
+    fields = command_kwargs(body)
+    if act.acting_for is not None and fields.get(act.acting_for) is None:
+        if ctx.principal.role not in BOUND or not ctx.principal.agency:
+            raise RequestValidationError(
+                [
+                    {
+                        "loc": ("body", act.acting_for),
+                        "msg": "Field required (only an agency's or partner's key may leave "
+                        "it out)",
+                        "type": "missing",
+                    }
+                ]
+            )
+        fields[act.acting_for] = ctx.principal.agency
+    return fields
+
+
 def _body(act: type[Act]) -> Any:
     example: dict[str, Example] = {"example": {"summary": "a valid request", "value": act.example}}
     return Annotated[command_model(act), Body(openapi_examples=example)]
@@ -55,7 +80,7 @@ def _subject_endpoint(act: type[SubjectAct]) -> Callable[..., CommandAnswer]:
         aggregate_id: UUID, body: Any, ctx: Context, app: AppDep, response: Response
     ) -> CommandAnswer:
         assert act.id_field is not None
-        performed = act(**{act.id_field: aggregate_id}, **command_kwargs(body))
+        performed = act(**{act.id_field: aggregate_id}, **_fields(act, body, ctx))
         return answer(app.execute(ctx, performed), response)
 
     endpoint.__annotations__["body"] = _body(act)  # the model is built at runtime
@@ -65,7 +90,7 @@ def _subject_endpoint(act: type[SubjectAct]) -> Callable[..., CommandAnswer]:
 
 def _creation_endpoint(act: type[Creation]) -> Callable[..., CommandAnswer]:
     def endpoint(body: Any, ctx: Context, app: AppDep, response: Response) -> CommandAnswer:
-        result = app.execute(ctx, act(**command_kwargs(body)))
+        result = app.execute(ctx, act(**_fields(act, body, ctx)))
         response.headers["Location"] = f"/api/v1/{act.collection}/{result.id}"
         return answer(result, response)
 
@@ -80,6 +105,7 @@ for _act in ACTS:
             f"/{_act.collection}/{{aggregate_id}}/{_act.path}",
             _subject_endpoint(_act),
             methods=["POST"],
+            operation_id=_act.act_name,
             summary=_act.title,
             tags=[_act.collection],
             response_model=CommandAnswer,
@@ -90,6 +116,7 @@ for _act in ACTS:
             _act.path,
             _creation_endpoint(_act),
             methods=["POST"],
+            operation_id=_act.act_name,
             summary=_act.title,
             tags=[_act.collection],
             response_model=CommandAnswer,

@@ -68,6 +68,7 @@ def answer(rendered: Rendered) -> Response:
 
 @router.get(
     "/cases/{case_id}/documents/{kind}",
+    operation_id="get_case_document",
     summary="A case's document at its current version or any earlier one (PDF or DOCX)",
     description=(
         "`scoping-pack` (seed 001 appendices ii-iii, for `agency=`; an agency gets its "
@@ -102,6 +103,7 @@ def case_document(
 
 @router.get(
     "/reports/tracker",
+    operation_id="get_tracker_report",
     summary="The tracker report of a partnership as at a day (PDF or XLSX)",
     description="Every open case and review, overdue clocks and actions (seed 004 §6.1); "
     "for partnership staff, partners and the scrutineer.",
@@ -131,6 +133,7 @@ _FILTERS = "; ".join(f"`{name}`: {', '.join(sorted(m.filters))}" for name, m in 
 
 @router.get(
     "/exports/{model}",
+    operation_id="export_read_model",
     summary="An export of a read model (CSV or XLSX), with the GraphQL field's filters",
     description=(
         f"`model` is one of {', '.join(NAMES)}. Filters, as query parameters (repeat a "

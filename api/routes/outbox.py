@@ -194,6 +194,7 @@ def _delivery(d: Delivery) -> DeliveryView:
 
 @router.post(
     "/webhook-subscriptions",
+    operation_id="create_webhook_subscription",
     summary="Subscribe a URL to the partnership's events (Standard Webhooks)",
     status_code=status.HTTP_201_CREATED,
     response_model=SubscriptionCreated,
@@ -219,7 +220,11 @@ def subscribe(
     return SubscriptionCreated(**_view(subscription).model_dump(), secret=secret)
 
 
-@router.get("/webhook-subscriptions", summary="The caller's webhook subscriptions")
+@router.get(
+    "/webhook-subscriptions",
+    operation_id="list_webhook_subscriptions",
+    summary="The caller's webhook subscriptions",
+)
 def list_subscriptions(
     principal: CurrentPrincipal, safeguarding: AppDep, request: Request
 ) -> list[SubscriptionView]:
@@ -228,6 +233,7 @@ def list_subscriptions(
 
 @router.get(
     "/webhook-subscriptions/{subscription_id}/events",
+    operation_id="list_subscription_events",
     summary="What a subscription was sent after a log position, in order (to catch up)",
 )
 def subscription_events(
@@ -255,14 +261,20 @@ def subscription_events(
     )
 
 
-@router.delete("/webhook-subscriptions/{subscription_id}", summary="Revoke a webhook subscription")
+@router.delete(
+    "/webhook-subscriptions/{subscription_id}",
+    operation_id="revoke_webhook_subscription",
+    summary="Revoke a webhook subscription",
+)
 def revoke_subscription(
     subscription_id: int, principal: CurrentPrincipal, safeguarding: AppDep, request: Request
 ) -> SubscriptionView:
     return _view(outbox_of(request, safeguarding).webhooks.revoke(principal, subscription_id))
 
 
-@router.get("/deliveries", summary="The outbox's deliveries and their state")
+@router.get(
+    "/deliveries", operation_id="list_deliveries", summary="The outbox's deliveries and their state"
+)
 def deliveries(
     principal: CurrentPrincipal,
     safeguarding: AppDep,

@@ -53,7 +53,9 @@ After = Annotated[int | None, Query(ge=0, description="wait until the read model
 AfterHeader = Annotated[int | None, Header(alias="X-After-Position", ge=0)]
 
 
-@router.get("/tracker", summary="The case tracker of a partnership, as of today")
+@router.get(
+    "/tracker", operation_id="get_tracker", summary="The case tracker of a partnership, as of today"
+)
 def tracker(
     principal: CurrentPrincipal,
     app: AppDep,
@@ -68,7 +70,11 @@ def tracker(
         return model.query(c, app.today(), partnership=chosen)
 
 
-@router.get("/deadlines", summary="Every clock of a partnership's cases, with today's status")
+@router.get(
+    "/deadlines",
+    operation_id="list_deadlines",
+    summary="Every clock of a partnership's cases, with today's status",
+)
 def deadlines(
     principal: CurrentPrincipal,
     app: AppDep,
@@ -85,7 +91,11 @@ def deadlines(
     return [d for d in rows if status is None or d.status == status]
 
 
-@router.get("/read-models", summary="Each read model's position in the log and its lag")
+@router.get(
+    "/read-models",
+    operation_id="get_read_model_positions",
+    summary="Each read model's position in the log and its lag",
+)
 def positions(
     principal: CurrentPrincipal, app: AppDep, readers: ReadersDep
 ) -> dict[str, dict[str, int]]:

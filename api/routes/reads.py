@@ -12,7 +12,9 @@ from application.views import ActionView, CaseView, ReviewView, ScopingView
 router = APIRouter(prefix="/api/v1", responses=ERRORS, tags=["reads"])
 
 
-@router.get("/cases/{case_id}", summary="A case, as the caller's role may see it")
+@router.get(
+    "/cases/{case_id}", operation_id="get_case", summary="A case, as the caller's role may see it"
+)
 def get_case(
     case_id: UUID,
     principal: CurrentPrincipal,
@@ -44,13 +46,18 @@ def get_case(
 
 @router.get(
     "/scoping-requests",
+    operation_id="list_scoping_requests",
     summary="Scoping requests addressed to the caller's agency, with their status",
 )
 def scoping_requests(principal: CurrentPrincipal, safeguarding: AppDep) -> list[ScopingView]:
     return safeguarding.scoping_requests_for(principal)
 
 
-@router.get("/reviews/{review_id}", summary="A review, with its clocks and its action plan")
+@router.get(
+    "/reviews/{review_id}",
+    operation_id="get_review",
+    summary="A review, with its clocks and its action plan",
+)
 def get_review(
     review_id: UUID, principal: CurrentPrincipal, safeguarding: AppDep, response: Response
 ) -> ReviewView:
@@ -59,7 +66,11 @@ def get_review(
     return view
 
 
-@router.get("/reviews/{review_id}/actions", summary="A review's actions, with their status")
+@router.get(
+    "/reviews/{review_id}/actions",
+    operation_id="list_review_actions",
+    summary="A review's actions, with their status",
+)
 def get_review_actions(
     review_id: UUID, principal: CurrentPrincipal, safeguarding: AppDep
 ) -> list[ActionView]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from application.acts.base import CaseAct, body
+from application.acts.base import CaseAct, body, notes
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,6 +23,7 @@ class AgreeCaseAction(CaseAct):
         owner_agency="Health visiting",
         due_on="2026-01-30",
     )
+    field_notes = notes(on="The day the action was agreed.")
 
     on: date
     description: str
@@ -43,6 +44,7 @@ class CompleteCaseAction(CaseAct):
         evidence="Briefing delivered to 40 health visitors.",
         improvement="Referrals for bruising in non-mobile babies now made the same day.",
     )
+    field_notes = notes(on="The day the action was completed.")
 
     on: date
     action_id: str

@@ -5,10 +5,12 @@ dataclass: its fields are what the act says, with their types (``Annotated[str,
 OneOf(...)]`` for a field drawn from a vocabulary), and its class attributes say who may
 perform it (``roles``), on whose behalf (``acting_for``: the field naming the agency or
 partner acted for), its REST ``path`` and ``title``, and a valid ``example``; its docstring
-is its description. From that declaration come the REST route, the request model and its OpenAPI
-example (api/routes/commands.py), the permission check (application/policy.py), the role
-table in the README (``python -m application.acts``) and the command path of the
-application (application/service.py).
+is its description. What each field means comes from application/acts/fields.py, unless the
+act says more particularly in ``field_notes``. From that declaration come the REST route,
+the request model with its field descriptions and OpenAPI example (api/routes/commands.py,
+api/schemas.py), the permission check (application/policy.py), the role table in the
+README (``python -m application.acts``) and the command path of the application
+(application/service.py).
 
 An act's name is its class name in snake case (``AlertPartners`` -> ``alert_partners``),
 and it is also the name of the domain command method that performs it: ``perform`` calls
@@ -49,6 +51,11 @@ def body(**fields: Any) -> dict[str, Any]:
     return fields
 
 
+def notes(**fields: str) -> dict[str, str]:
+    """An act's ``field_notes``: what each named field means in this act."""
+    return fields
+
+
 class Env(Protocol):
     """What an act may consult while it is performed (the application provides it)."""
 
@@ -77,6 +84,8 @@ class Act:
     path: ClassVar[str]
     title: ClassVar[str]  # a few words: the REST route's summary
     example: ClassVar[dict[str, Any]]
+    # what a field means in this act, where it differs from application/acts/fields.py's
+    field_notes: ClassVar[dict[str, str]] = {}
     # the name an earlier release gave the act, for idempotency keys recorded under it
     stored_as: ClassVar[str | None] = None
     id_field: ClassVar[str | None] = None  # the field naming the subject (from the path)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from application.acts.base import CaseAct, body
+from application.acts.base import CaseAct, body, notes
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,6 +49,7 @@ class CorrectDetails(CaseAct):
         new_value="Tamsin Orrowbie",
         reason="Spelling confirmed with school records.",
     )
+    field_notes = notes(reason="Why the value is corrected, e.g. how the right one was confirmed.")
 
     what: str
     new_value: Any

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from application.acts.base import MEDIATORS, PARTNERS, CaseAct, body
+from application.acts.base import MEDIATORS, PARTNERS, CaseAct, body, notes
 from domain.values import (
     AlertRecipient,
     CriteriaOutcome,
@@ -26,6 +26,13 @@ class AlertPartners(CaseAct):
     path = "partners-alerted"
     title = "Partners alerted (within 1 working day)"
     example = body(on="2025-10-06", recipients=["local_authority", "police", "icb", "lfp_chair"])
+    field_notes = notes(
+        on="The day the partners and the Learning from Practice chair were alerted.",
+        recipients=(
+            "Who the strategic lead alerted: the lead representatives of the three "
+            "safeguarding partners and the Learning from Practice chair."
+        ),
+    )
 
     on: date
     recipients: Annotated[Sequence[str], OneOf(AlertRecipient)]
@@ -40,6 +47,12 @@ class RecommendCriteria(CaseAct):
     title = "Strategic lead's recommendation"
     example = body(
         on="2025-10-07", recommendation="met", rationale="Serious harm and abuse suspected."
+    )
+    field_notes = notes(
+        on="The day the strategic lead made the recommendation.",
+        recommendation=(
+            "The strategic lead's recommendation: whether the criteria for a review are met."
+        ),
     )
 
     on: date
@@ -62,6 +75,7 @@ class RecordPartnerDecision(CaseAct):
         decision="met",
         rationale="Agree with the recommendation.",
     )
+    field_notes = notes(on="The day the partner decided.")
 
     on: date
     partner: Annotated[str, OneOf(SafeguardingPartner)]
@@ -77,6 +91,7 @@ class DisputeCriteria(CaseAct):
     path = "criteria-dispute"
     title = "Partners disagree about the criteria"
     example = body(on="2025-10-09", summary="Police consider the harm accidental.")
+    field_notes = notes(summary="What the partners disagree about.")
 
     on: date
     summary: str
@@ -104,6 +119,9 @@ class ConcludeMediation(CaseAct):
     path = "mediation-conclusion"
     title = "Mediation concluded"
     example = body(on="2025-10-10", outcome="met", summary="Agreed: met.")
+    field_notes = notes(
+        outcome="The outcome the mediation reached, which the partners' decision must then follow.",
+    )
 
     on: date
     outcome: Annotated[str, OneOf(CriteriaOutcome)]
@@ -118,6 +136,7 @@ class DecideCriteria(CaseAct):
     path = "criteria-decision"
     title = "Criteria decided (met / not met)"
     example = body(on="2025-10-10", outcome="met", rationale="All three agree.")
+    field_notes = notes(on="The day the criteria were decided.")
 
     on: date
     outcome: Annotated[str, OneOf(CriteriaOutcome)]
@@ -132,6 +151,7 @@ class ReferToLearningFromPractice(CaseAct):
     path = "learning-from-practice-referral"
     title = "Not met: referred to the Learning from Practice group"
     example = body(on="2025-10-10", meeting="next_scheduled", meeting_on=None)
+    field_notes = notes(on="The day the case was referred to the Learning from Practice group.")
 
     on: date
     meeting: Annotated[str, OneOf(LfpMeeting)] = LfpMeeting.NEXT_SCHEDULED.value
@@ -151,6 +171,12 @@ class NotifyNationalPanel(CaseAct):
         panel_reference="CSPRP-2025-0001",
         secretary_of_state_and_ofsted=False,
     )
+    field_notes = notes(
+        on=(
+            "The day the local authority notified the national Panel; the rapid review's clocks "
+            "run from it."
+        ),
+    )
 
     on: date
     notified_by: str
@@ -169,6 +195,7 @@ class NotifySecretaryOfStateAndOfsted(CaseAct):
     example = body(
         on="2025-10-13", notified_by="Director of Children's Services", reference="DfE-2025-17"
     )
+    field_notes = notes(on="The day the Secretary of State and Ofsted were notified.")
 
     on: date
     notified_by: str

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from application.acts.base import CaseAct, body
+from application.acts.base import CaseAct, body, notes
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -19,6 +19,7 @@ class InformAgenciesOfOutcome(CaseAct):
     path = "agencies-informed"
     title = "Agencies informed of the rapid review's outcome"
     example = body(on="2025-10-30", agencies=["Metropolitan Police", "SLaM NHS Trust"])
+    field_notes = notes(on="The day the agencies were informed of the rapid review's outcome.")
 
     on: date
     agencies: Sequence[str]
@@ -32,6 +33,7 @@ class ShareDissent(CaseAct):
     path = "dissent-shared"
     title = "Dissent shared with the lead representatives"
     example = body(on="2025-10-24")
+    field_notes = notes(on="The day the dissent was shared with the lead representatives.")
 
     on: date
 
@@ -44,6 +46,7 @@ class ReportDisputeToStrategicPartners(CaseAct):
     path = "dispute-reports"
     title = "Dispute reported to the Strategic Partners"
     example = body(on="2025-11-10", concern="The audit has not started three months on.")
+    field_notes = notes(on="The day the dispute was reported to the Strategic Partners.")
 
     on: date
     concern: str

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from application.acts.base import CaseAct, body
+from application.acts.base import CaseAct, body, notes
 from domain.values import LearningOutcome, OneOf
 
 
@@ -19,6 +19,10 @@ class ConsiderLearningReferral(CaseAct):
     path = "learning-consideration"
     title = "Group considered the referral"
     example = body(on="2025-11-05", outcome="anonymise_for_training", notes="A good case study.")
+    field_notes = notes(
+        on="The day the group considered the referral.",
+        outcome="How the group decided the learning is best captured.",
+    )
 
     on: date
     outcome: Annotated[str, OneOf(LearningOutcome)]
@@ -33,6 +37,10 @@ class InformReferrer(CaseAct):
     path = "referrer-informed"
     title = "Referrer informed of the outcome"
     example = body(on="2025-11-06", note="E-mailed the outcome.")
+    field_notes = notes(
+        on="The day the referrer was told the outcome.",
+        note="How the referrer was told, or what they were told.",
+    )
 
     on: date
     note: str = ""
@@ -47,6 +55,7 @@ class TakeLearningToForum(CaseAct):
     path = "forum"
     title = "Learning taken to the wider forum"
     example = body(on="2025-11-20", forum="Practice Development Forum", notes="")
+    field_notes = notes(on="The day the forum took the learning.")
 
     on: date
     forum: str

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from application.acts.base import MEDIATORS, PARTNERS, CaseAct, body
+from application.acts.base import MEDIATORS, PARTNERS, CaseAct, body, notes
 from domain.values import OneOf, Recommendation, SafeguardingPartner
 
 
@@ -24,6 +24,9 @@ class DisputeRapidReviewOutcome(CaseAct):
         on="2025-10-27",
         partner="local_authority",
         summary="The learning points to a local review rather than an audit.",
+    )
+    field_notes = notes(
+        summary="What the partner disagrees with in the recommended outcome, and why.",
     )
 
     on: date
@@ -59,6 +62,12 @@ class ConcludeOutcomeMediation(CaseAct):
         summary="Agreed: a local review.",
         recommendation="b_local_cspr",
         recommendation_other="",
+    )
+    field_notes = notes(
+        recommendation=(
+            "The recommendation agreed in mediation, replacing the meeting's; null "
+            "when the meeting's outcome stands."
+        ),
     )
 
     on: date

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from application.acts.base import AGENCIES, PARTNERS, CaseAct, Env, body
+from application.acts.base import AGENCIES, PARTNERS, CaseAct, Env, body, notes
 from domain.timescales import StartFact
 from domain.values import (
     Audit,
@@ -31,6 +31,13 @@ class StartRapidReview(CaseAct):
     path = "rapid-review"
     title = "Rapid review started, meeting date set"
     example = body(on="2025-10-14", meeting_on="2025-10-24")
+    field_notes = notes(
+        on="The day the rapid review was initiated.",
+        meeting_on=(
+            "The day set for the rapid review meeting, 9 to 11 working days after the "
+            "Panel was notified."
+        ),
+    )
 
     on: date
     meeting_on: date
@@ -49,6 +56,13 @@ class RequestScoping(CaseAct):
         contact="safeguarding@police.example",
         period_from="2023-01-01",
         period_to="2025-10-04",
+    )
+    field_notes = notes(
+        on="The day the scoping form was sent to the agency.",
+        due_on=(
+            "The day the return is due; when omitted, 5 working days after the request (or the "
+            "partnership's own target)."
+        ),
     )
 
     on: date
@@ -82,6 +96,10 @@ class SecureRecords(CaseAct):
         agency="Metropolitan Police",
         note="Records held by the named representative.",
     )
+    field_notes = notes(
+        on="The day the agency secured its records.",
+        note="Where the records are held and through whom they may be accessed.",
+    )
 
     on: date
     agency: str
@@ -112,6 +130,14 @@ class ReturnScoping(CaseAct):
         inter_agency_concerns="",
         other_agencies="Housing",
         further_information="",
+    )
+    field_notes = notes(
+        on="The day the agency completed and returned the form.",
+        summary=(
+            "1. A brief summary of the agency's involvement with the subject child and the "
+            "individuals in the family composition: the key significant events in "
+            "chronological order, with the dates services began and ended."
+        ),
     )
 
     on: date
@@ -166,6 +192,20 @@ class HoldMeeting(CaseAct):
         unanimous=True,
         documentation=["referral_form", "la_notification", "scoping_forms"],
     )
+    field_notes = notes(
+        on="Date of the rapid review meeting.",
+        format=(
+            "How the meeting was held (ideally face to face; by telephone if constrained by time)."
+        ),
+        recommendation=(
+            "3. What, after completing this rapid review, it has been agreed this case meets "
+            "or warrants (a to j)."
+        ),
+        rationale=(
+            "Rationale for the recommendation: where the case does not meet the criteria "
+            "for a review, the other review options considered."
+        ),
+    )
 
     on: date
     format: Annotated[str, OneOf(MeetingFormat)]
@@ -195,6 +235,7 @@ class ApproveReport(CaseAct):
     path = "report-approvals"
     title = "A lead partner approved the report"
     example = body(on="2025-10-27", partner="local_authority", approver="Director")
+    field_notes = notes(on="The day the partner approved the report.")
 
     on: date
     partner: Annotated[str, OneOf(SafeguardingPartner)]
@@ -209,6 +250,9 @@ class SubmitRapidReview(CaseAct):
     path = "rapid-review-submission"
     title = "Report sent to the Panel"
     example = body(on="2025-10-28")
+    field_notes = notes(
+        on="The day the report and its covering letter were sent to the national Panel.",
+    )
 
     on: date
 
@@ -221,6 +265,7 @@ class ReceivePanelResponse(CaseAct):
     path = "panel-response"
     title = "The Panel's response received"
     example = body(on="2025-11-12", concurs=True, view="The Panel agrees.")
+    field_notes = notes(on="The day the Panel's response was received.")
 
     on: date
     concurs: bool

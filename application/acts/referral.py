@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from application.acts.base import AGENCIES, Creation, Env, body
+from application.acts.base import AGENCIES, Creation, Env, body, notes
 from application.context import Principal
 from domain.case import Case
 from domain.values import Incident, LearningCategory, OneOf, ReferralDetails
@@ -117,6 +117,12 @@ class ReferPracticeLearning(CaseReferral):
         category="near_miss",
         learning="Discharge planning nearly missed a safeguarding flag.",
         incident=None,
+    )
+    field_notes = notes(
+        incident=(
+            "The incident, where the learning comes from one (null for good practice or a "
+            "new challenge)."
+        ),
     )
 
     details: ReferralDetails

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from application.acts.base import Creation, Env, ReviewAct, body
+from application.acts.base import Creation, Env, ReviewAct, body, notes
 from application.context import Principal
 from application.errors import NotFoundError
 from domain.review import Review
@@ -39,6 +39,9 @@ class CommissionReview(Creation):
         case_ids=["00000000-0000-0000-0000-000000000000"],
         theme="",
     )
+    field_notes = notes(
+        on="The day the review was commissioned; its six months to publication run from it.",
+    )
 
     review_type: Annotated[str, OneOf(ReviewType)]
     on: date
@@ -61,6 +64,9 @@ class AgreeTermsOfReference(ReviewAct):
     path = "terms-of-reference"
     title = "Terms of reference agreed"
     example = body(on="2025-11-20", summary="Scope: 2023 to the incident.")
+    field_notes = notes(
+        summary="The terms of reference in brief: scope, period and proposed methodology.",
+    )
 
     on: date
     summary: str
@@ -75,6 +81,7 @@ class AppointReviewer(ReviewAct):
     example = body(
         on="2025-11-20", name="Rae Reviewer", role="independent_reviewer", independent=True
     )
+    field_notes = notes(on="The day the chair or reviewer was appointed.")
 
     on: date
     name: str
@@ -89,6 +96,7 @@ class RecordFamilyParticipation(ReviewAct):
     path = "family-participation"
     title = "Family participation recorded"
     example = body(on="2025-12-01", participated=True, note="")
+    field_notes = notes(note="How the family took part, or why it did not.")
 
     on: date
     participated: bool
@@ -103,6 +111,7 @@ class CheckProgress(ReviewAct):
     path = "progress-checks"
     title = "Progress checked (SI 2018/789 reg 14)"
     example = body(on="2026-01-15", on_track=True, note="Chronology complete.")
+    field_notes = notes(note="What the check found.")
 
     on: date
     on_track: bool
@@ -116,6 +125,10 @@ class DeferPublication(ReviewAct):
     path = "publication-deferral"
     title = "Publication deferred (clock paused)"
     example = body(on="2026-02-02", reason="Criminal proceedings.")
+    field_notes = notes(
+        on="The day publication was deferred: the clock pauses from it.",
+        reason="Why publication is deferred (e.g. criminal proceedings).",
+    )
 
     on: date
     reason: str
@@ -128,6 +141,10 @@ class ResumePublication(ReviewAct):
     path = "publication-resumption"
     title = "Publication no longer deferred"
     example = body(on="2026-03-02", reason="Trial concluded.")
+    field_notes = notes(
+        on="The day publication was no longer deferred: the clock runs again from it.",
+        reason="Why publication is no longer deferred.",
+    )
 
     on: date
     reason: str
@@ -140,6 +157,7 @@ class ReceiveFinalReport(ReviewAct):
     path = "final-report"
     title = "Final report received"
     example = body(on="2026-04-15")
+    field_notes = notes(on="The day the final report was received.")
 
     on: date
 
@@ -152,6 +170,10 @@ class SendPrePublicationCopy(ReviewAct):
     path = "pre-publication-copy"
     title = "Copy sent to Panel / SoS"
     example = body(on="2026-04-20", recipients=["national_panel", "secretary_of_state"])
+    field_notes = notes(
+        on="The day the copy was sent.",
+        recipients="Who the copy of the final report was sent to before publication.",
+    )
 
     on: date
     recipients: Annotated[Sequence[str], OneOf(PrePublicationRecipient)]
@@ -165,6 +187,7 @@ class PublishReview(ReviewAct):
     path = "publication"
     title = "Review published"
     example = body(on="2026-05-11", link="https://example.org/reviews/2025-01")
+    field_notes = notes(on="The day the review was published.")
 
     on: date
     link: str
@@ -183,6 +206,7 @@ class AgreeAction(ReviewAct):
         owner_agency="Metropolitan Police",
         due_on="2026-07-31",
     )
+    field_notes = notes(on="The day the action was agreed.")
 
     on: date
     description: str
@@ -197,6 +221,7 @@ class CompleteAction(ReviewAct):
     path = "action-completions"
     title = "Action completed with evidence"
     example = body(on="2026-07-20", action_id="A1", evidence="Delivered to 80 staff.")
+    field_notes = notes(on="The day the action was completed.")
 
     on: date
     action_id: str
@@ -214,6 +239,7 @@ class DisseminateLearning(ReviewAct):
     example = body(
         on="2026-07-22", format="seven_minute_briefing", audience="All partners", note=""
     )
+    field_notes = notes(format="How the learning was disseminated.")
 
     on: date
     format: Annotated[str, OneOf(DisseminationFormat)]

@@ -15,7 +15,8 @@ from application.generate import generate
 from application.integrity import verify_all, verify_stream
 from application.service import Safeguarding
 from domain.case import Case
-from domain.clocks import ClockStatus, case_clocks
+from domain.clocks import ClockStatus, case_clocks, review_clocks
+from domain.review import Review
 from entrypoints import bootstrap
 from entrypoints.cli.common import safeguarding_of
 from projections.timeline import Timeline
@@ -105,6 +106,19 @@ def cmd_summary(args: argparse.Namespace) -> int:
             stages[(case.partnership, case.stage)] += 1
             p = case.partnership
             for c in case_clocks(case, today, app.timescales(p), app.calendar_of(p)):
+                clocks[(c.name.value, c.status.value)] += 1
+        start = batch[-1].id + 1
+    start = 1
+    while True:  # the reviews' clocks: publication and their actions
+        batch = app.recorder.select_notifications(
+            start=start, limit=500, topics=["domain.review:Review.ReviewCommissioned"]
+        )
+        if not batch:
+            break
+        for n in batch:
+            review: Review = app.repository.get(UUID(str(n.originator_id)))
+            p = review.partnership
+            for c in review_clocks(review, today, app.timescales(p), app.calendar_of(p)):
                 clocks[(c.name.value, c.status.value)] += 1
         start = batch[-1].id + 1
     print(f"Tracker summary as of {today.isoformat()}")

@@ -7,17 +7,32 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from prometheus_client.registry import Collector
 from tqdm import tqdm
 
 from application.acts import ReferSeriousIncident
 from application.keys import issue_key, list_keys
 from application.logs import configure_logging, uvicorn_log_config
+from application.metrics import (
+    MULTIPROCESS_ENV,
+    LeadingCollector,
+    SchedulerCollector,
+    StoreCollector,
+    scrape_registry,
+    serve_metrics,
+)
+from application.outbox import Outbox
 from application.service import Safeguarding
 from application.settings import Environment, Settings
 from entrypoints import bootstrap
@@ -39,16 +54,72 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.env is not Environment.PRODUCTION and not any(True for _ in list_keys(app)):
         _first_run(app, settings, args.port or settings.api_port)
     app.close()
-    uvicorn.run(  # each server process makes its web app with the composition root
-        "entrypoints.asgi:create_app",
-        factory=True,
-        host=args.host or settings.api_host,
-        port=args.port or settings.api_port,
-        workers=args.workers or settings.api_workers,
-        log_config=uvicorn_log_config(settings.log_level),  # JSON lines in every worker
-        access_log=False,  # the API writes its own access line, without query strings
-    )
+    workers = args.workers or settings.api_workers
+    with _multiprocess_metrics(workers):
+        uvicorn.run(  # each server process makes its web app with the composition root
+            "entrypoints.asgi:create_app",
+            factory=True,
+            host=args.host or settings.api_host,
+            port=args.port or settings.api_port,
+            workers=workers,
+            log_config=uvicorn_log_config(settings.log_level),  # JSON lines in every worker
+            access_log=False,  # the API writes its own access line, without query strings
+        )
     return 0
+
+
+@contextmanager
+def _multiprocess_metrics(workers: int) -> Iterator[None]:
+    """With several workers, an empty folder for prometheus_client's multiprocess files,
+    named to the workers (which uvicorn spawns afresh, so they read it when they first
+    import prometheus_client) and removed when the server stops. An operator's own
+    ``PROMETHEUS_MULTIPROC_DIR`` is used as given (emptied first: stale files would add an
+    earlier run's counts)."""
+    if workers <= 1 and MULTIPROCESS_ENV not in os.environ:
+        yield
+        return
+    given = os.environ.get(MULTIPROCESS_ENV)
+    folder = Path(given) if given else Path(tempfile.mkdtemp(prefix="tracker-metrics-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROCESS_ENV] = str(folder)
+    try:
+        yield
+    finally:
+        if given is None:
+            shutil.rmtree(folder, ignore_errors=True)
+            del os.environ[MULTIPROCESS_ENV]
+
+
+def _trace(settings: Settings, service: str) -> None:
+    if settings.tracing:
+        from entrypoints.tracing import configure_tracing
+
+        configure_tracing(service)
+
+
+def _metrics_port(
+    app: Safeguarding, port: int, *collectors: Collector, outbox: bool = False
+) -> None:
+    """Serve this process's metrics on ``port`` (0: none): its process, the log's and read
+    models' positions (read through a reader of its own, one scrape at a time) and
+    ``collectors``."""
+    if not port:
+        return
+    lock = threading.Lock()
+    reader: list[Projector] = []
+
+    def positions() -> dict[str, int]:
+        with lock:
+            if not reader:
+                reader.append(bootstrap.projector(app))
+            return reader[0].positions()
+
+    store = StoreCollector(
+        lambda: app.recorder, positions=positions, outbox=(lambda: Outbox(app)) if outbox else None
+    )
+    serve_metrics(port, scrape_registry(store, *collectors), host=app.settings.metrics_host)
 
 
 def _first_run(app: Safeguarding, settings: Settings, port: int) -> None:
@@ -95,12 +166,16 @@ def cmd_project(args: argparse.Namespace) -> int:
     """Build and follow the read models; one leader per database, others stand by."""
     app, projector = _projector(args)
     configure_logging(app.settings.log_level)
+    _trace(app.settings, "tracker-projector")
+    leading = threading.Event()
+    _metrics_port(app, app.settings.projector_metrics_port, LeadingCollector(leading.is_set))
     announced = False
     while not projector.store.try_lead("projector"):
         if not announced:
             print("standing by: another projector is leading", flush=True)
             announced = True
         time.sleep(args.poll)
+    leading.set()
     print("leading: projecting the read models", flush=True)
     end = app.recorder.max_notification_id() or 0
     with tqdm(total=end, unit="event", disable=args.quiet or None) as bar:
@@ -159,8 +234,15 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         jobs.close()
         app.close()
         return 0
+    _trace(settings, "tracker-scheduler")
     app = bootstrap.safeguarding(settings)
     service = bootstrap.scheduler(app)
+    _metrics_port(
+        app,
+        settings.scheduler_metrics_port,
+        SchedulerCollector(lambda: service),
+        outbox=True,
+    )
 
     def stop(signum: int, _frame: Any) -> None:
         service.request_stop()

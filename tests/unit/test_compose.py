@@ -70,7 +70,7 @@ def subcommands(parser: Any) -> dict[str, Any]:
 def test_the_compose_file_starts_the_production_shape() -> None:
     services = compose()["services"]
     assert set(services) == {"postgres", "api", "projector", "scheduler", "smtp"}
-    assert services["postgres"]["image"] == "postgres:16"
+    assert services["postgres"]["image"].startswith("postgres:16.")
     assert services["smtp"]["image"].startswith("axllent/mailpit")
     assert any(str(p).endswith(":8025") for p in services["smtp"]["ports"])  # its web UI
 
@@ -168,10 +168,44 @@ def dockerfile() -> list[tuple[str, str]]:
 def test_the_dockerfile_installs_the_project_and_runs_as_a_user() -> None:
     instructions = dockerfile()
     assert instructions[0] == ("FROM", "python:3.11-slim")
-    assert any(k == "RUN" and "pip install ." in v for k, v in instructions)
+    assert any(k == "RUN" and "pip install --no-deps ." in v for k, v in instructions)
     users = [v for k, v in instructions if k == "USER"]
     assert users
     assert users[-1] not in ("root", "0")
+
+
+def test_the_image_installs_the_locked_dependencies_before_it_copies_the_code() -> None:
+    """A change to the code reuses the dependencies' layer; only the lock rebuilds it."""
+    instructions = dockerfile()
+    steps = [f"{k} {v}" for k, v in instructions]
+    lock = steps.index("COPY requirements.lock ./")
+    install = next(i for i, s in enumerate(steps) if "--require-hashes -r requirements.lock" in s)
+    first_code = next(i for i, s in enumerate(steps) if s.startswith("COPY domain"))
+    assert lock < install < first_code
+    assert not any(s.startswith("COPY . ") for s in steps)
+
+
+def test_the_image_and_every_service_have_a_healthcheck() -> None:
+    assert any(k == "HEALTHCHECK" and "/healthz" in v for k, v in dockerfile())
+    services = compose()["services"]
+    missing = [name for name, service in services.items() if "healthcheck" not in service]
+    assert not missing
+    # the projector's and scheduler's checks ask the metrics port they are given
+    for name, setting in (
+        ("projector", "TRACKER_PROJECTOR_METRICS_PORT"),
+        ("scheduler", "TRACKER_SCHEDULER_METRICS_PORT"),
+    ):
+        port = services[name]["environment"][setting]
+        assert f"127.0.0.1:{port}/metrics" in " ".join(services[name]["healthcheck"]["test"])
+
+
+def test_every_image_is_pinned_to_a_release() -> None:
+    for name, service in compose()["services"].items():
+        image = service.get("image", "")
+        if name in TRACKER_SERVICES:
+            continue  # the project's own image, built here
+        tag = image.rpartition(":")[2]
+        assert re.fullmatch(r"v?\d+\.\d+(\.\d+)?(-[a-z0-9]+)?", tag), f"{name}: {image}"
 
 
 def test_the_image_copies_and_installs_every_layer_with_its_subpackages() -> None:

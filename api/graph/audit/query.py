@@ -144,6 +144,13 @@ class AuditQuery:
             limit=limit + 1,
         )
         more, found = len(found) > limit, found[:limit]
+        total = ctx.access_log.count(
+            partnerships=principal.partnerships,
+            case_id=str(parse_id(case_id)) if case_id is not None else None,
+            principal_id=principal_id,
+            since=since,
+            until=until,
+        )
         nodes = [AccessEntryNode.of(e) for e in found]
         cursors = [paging.encode_cursor("access", [e.id, 0]) for e in found]
-        return connection(nodes, cursors, -1, more, after)  # type: ignore[no-any-return]
+        return connection(nodes, cursors, total, more, after)  # type: ignore[no-any-return]

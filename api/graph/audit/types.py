@@ -215,7 +215,7 @@ class IntegrityVerdict:
         )
 
 
-@strawberry.type
+@strawberry.type(name="AccessEntry", description="One read of personal data")
 class AccessEntryNode:
     id: strawberry.ID
     at: datetime

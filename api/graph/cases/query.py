@@ -8,10 +8,10 @@ from strawberry.types import Info
 
 from api.graph.arguments import AfterPosition, enum_values, parse_id
 from api.graph.cases.types import CaseFilter, CaseNode, CaseOrder
-from api.graph.connections import Connection, Direction, connection
+from api.graph.connections import Connection, Direction, page_connection
 from api.graph.context import GraphContext
 from api.graph.errors import BadArgumentError
-from api.graph.limits import page_size
+from api.graph.limits import window
 from projections import tracker as rm_tracker
 
 
@@ -27,6 +27,8 @@ class CasesQuery:
         direction: Direction = Direction.ASC,
         first: int = 50,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         after_position: AfterPosition = None,
     ) -> Connection[CaseNode]:
         ctx = info.context
@@ -59,12 +61,11 @@ class CasesQuery:
             ctx.today(),
             order=rm_tracker.CaseOrder(order_by.value),
             descending=direction is Direction.DESC,
-            first=page_size(first),
-            after=after,
+            **window(first, after, last, before),
         )
         ids = [r.case_id for r in page.rows]
         nodes = [CaseNode.of(r, ids) for r in page.rows]
-        return connection(nodes, page.cursors, page.total, page.has_next, after)  # type: ignore[no-any-return]
+        return page_connection(nodes, page)  # type: ignore[no-any-return]
 
     @strawberry.field(description="One case from the tracker, by id or reference")
     def case(
@@ -74,19 +75,29 @@ class CasesQuery:
         reference: str | None = None,
         after_position: AfterPosition = None,
     ) -> CaseNode | None:
-        ctx = info.context
         if (id is None) == (reference is None):
             raise BadArgumentError("give either id or reference")
-        page = rm_tracker.cases(
-            ctx.cursor(after_position),
-            ctx.tracker_model,
-            rm_tracker.CaseFilter(
-                partnerships=ctx.partnerships(None),
-                case_ids=[str(parse_id(id))] if id is not None else None,
-                references=[reference] if reference is not None else None,
-            ),
-            ctx.today(),
-            first=1,
-            count=False,
-        )
-        return CaseNode.of(page.rows[0]) if page.rows else None
+        return find_case(info.context, id=id, reference=reference, after_position=after_position)
+
+
+def find_case(
+    ctx: GraphContext,
+    *,
+    id: strawberry.ID | None = None,
+    reference: str | None = None,
+    after_position: int | None = None,
+) -> CaseNode | None:
+    """The case of this id or reference in the caller's partnerships, if any."""
+    page = rm_tracker.cases(
+        ctx.cursor(after_position),
+        ctx.tracker_model,
+        rm_tracker.CaseFilter(
+            partnerships=ctx.partnerships(None),
+            case_ids=[str(parse_id(id))] if id is not None else None,
+            references=[reference] if reference is not None else None,
+        ),
+        ctx.today(),
+        first=1,
+        count=False,
+    )
+    return CaseNode.of(page.rows[0]) if page.rows else None

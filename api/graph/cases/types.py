@@ -14,6 +14,7 @@ from strawberry.types import Info
 from api.graph.context import GraphContext
 from api.graph.deadlines.types import DeadlineNode, deadlines_of_page
 from api.graph.enums import CaseKindEnum, CaseStatus, ClockKind, ClockState
+from api.graph.node import Node
 from api.graph.personal import PersonalData, personal_of
 from api.graph.reviews.types import ReviewNode
 from application.views import FULL_READERS
@@ -65,8 +66,8 @@ class ScopingStatus:
     working_days_late: int
 
 
-@strawberry.type(description="A case as the tracker shows it (no personal data)")
-class CaseNode:
+@strawberry.type(name="Case", description="A case as the tracker shows it (no personal data)")
+class CaseNode(Node):
     id: strawberry.ID
     reference: str
     partnership: str

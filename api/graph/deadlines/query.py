@@ -7,10 +7,10 @@ import strawberry
 from strawberry.types import Info
 
 from api.graph.arguments import AfterPosition, enum_values, parse_id
-from api.graph.connections import Connection, Direction, connection
+from api.graph.connections import Connection, Direction, page_connection
 from api.graph.context import GraphContext
 from api.graph.deadlines.types import DeadlineFilter, DeadlineNode, DeadlineOrder
-from api.graph.limits import page_size
+from api.graph.limits import window
 from projections import deadlines as rm_deadlines
 
 
@@ -26,6 +26,8 @@ class DeadlinesQuery:
         direction: Direction = Direction.ASC,
         first: int = 50,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         after_position: AfterPosition = None,
     ) -> Connection[DeadlineNode]:
         ctx = info.context
@@ -52,8 +54,7 @@ class DeadlinesQuery:
             ctx.safeguarding.calendar_of,
             order=rm_deadlines.DeadlineOrder(order_by.value),
             descending=direction is Direction.DESC,
-            first=page_size(first),
-            after=after,
+            **window(first, after, last, before),
         )
         nodes = [DeadlineNode.of(d) for d in page.rows]
-        return connection(nodes, page.cursors, page.total, page.has_next, after)  # type: ignore[no-any-return]
+        return page_connection(nodes, page)  # type: ignore[no-any-return]

@@ -42,7 +42,9 @@ class DeadlineFilter:
     started_to: date | None = None
 
 
-@strawberry.type(description="One clock instance (per agency for scoping, per action)")
+@strawberry.type(
+    name="Deadline", description="One clock instance (per agency for scoping, per action)"
+)
 class DeadlineNode:
     stream_id: strawberry.ID
     reference: str

@@ -7,9 +7,9 @@ import strawberry
 from strawberry.types import Info
 
 from api.graph.arguments import AfterPosition, enum_values, parse_id
-from api.graph.connections import Connection, connection
+from api.graph.connections import Connection, page_connection
 from api.graph.context import GraphContext
-from api.graph.limits import page_size
+from api.graph.limits import window
 from api.graph.reviews.types import ActionFilter, ActionNode, ReviewNode
 from projections import reviews as rm_reviews
 
@@ -25,6 +25,8 @@ class ReviewsQuery:
         published: bool | None = None,
         first: int = 50,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         after_position: AfterPosition = None,
     ) -> Connection[ReviewNode]:
         ctx = info.context
@@ -36,11 +38,10 @@ class ReviewsQuery:
                 review_types=review_type,
                 published=published,
             ),
-            first=page_size(first),
-            after=after,
+            **window(first, after, last, before),
         )
         nodes = [ReviewNode.of(r, page.rows) for r in page.rows]
-        return connection(nodes, page.cursors, page.total, page.has_next, after)  # type: ignore[no-any-return]
+        return page_connection(nodes, page)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Actions agreed in reviews, soonest due first")
     def actions(
@@ -50,6 +51,8 @@ class ReviewsQuery:
         filter: ActionFilter | None = None,
         first: int = 50,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         after_position: AfterPosition = None,
     ) -> Connection[ActionNode]:
         ctx = info.context
@@ -68,8 +71,20 @@ class ReviewsQuery:
                 due_to=f.due_to,
             ),
             ctx.today(),
-            first=page_size(first),
-            after=after,
+            **window(first, after, last, before),
         )
         nodes = [ActionNode.of(a) for a in page.rows]
-        return connection(nodes, page.cursors, page.total, page.has_next, after)  # type: ignore[no-any-return]
+        return page_connection(nodes, page)  # type: ignore[no-any-return]
+
+
+def find_review(ctx: GraphContext, id: strawberry.ID) -> ReviewNode | None:
+    """The review of this id in the caller's partnerships, if any."""
+    page = rm_reviews.reviews(
+        ctx.cursor(None),
+        ctx.reviews_model,
+        rm_reviews.ReviewFilter(
+            partnerships=ctx.partnerships(None), review_ids=[str(parse_id(id))]
+        ),
+        first=1,
+    )
+    return ReviewNode.of(page.rows[0]) if page.rows else None

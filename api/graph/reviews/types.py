@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from api.graph.context import GraphContext
 from api.graph.deadlines.types import DeadlineNode, deadlines_of_page
+from api.graph.node import Node
 from projections import reviews as rm_reviews
 from projections import tracker as rm_tracker
 from projections.reviews import ActionRow, ReviewRow
@@ -40,7 +41,7 @@ class ActionFilter:
     due_to: date | None = None
 
 
-@strawberry.type
+@strawberry.type(name="Action", description="An action agreed in a review")
 class ActionNode:
     review_id: strawberry.ID
     review_reference: str
@@ -63,8 +64,8 @@ class ActionNode:
         )
 
 
-@strawberry.type
-class ReviewNode:
+@strawberry.type(name="Review", description="A review commissioned on one or more cases")
+class ReviewNode(Node):
     id: strawberry.ID
     reference: str
     partnership: str

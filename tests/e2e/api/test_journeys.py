@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.acts import CASE_ACTS, CREATIONS, REVIEW_ACTS
+from application.acts import CASE_ACTS, CREATIONS, EXAMPLES, REVIEW_ACTS
 from tests.e2e.conftest import POLICE, Api
 from tests.e2e.walk import V1, body, decide, ok, refer, to_panel_response
 
@@ -128,5 +128,9 @@ def test_the_openapi_document_has_an_example_for_every_endpoint(api: Api) -> Non
     for path, op in posts.items():
         content = op["requestBody"]["content"]["application/json"]
         assert content.get("examples"), f"{path} has no example"
-        assert {"401", "403", "404", "409", "422"} <= set(op["responses"]), path
+        assert {"400", "401", "403", "413", "415", "422"} <= set(op["responses"]), path
+        if op["operationId"] in EXAMPLES:  # an act: the case's state may refuse it
+            assert "409" in op["responses"], path
+        names_a_subject = "{" in path or op["operationId"] == "commission_review"
+        assert ("404" in op["responses"]) is names_a_subject, path
     assert api.client.get("/docs").status_code == 200

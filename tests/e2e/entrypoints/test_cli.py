@@ -37,6 +37,7 @@ def test_generate_writes_cases_that_verify_and_summarise(store: dict[str, Any]) 
     assert summary.returncode == 0, summary.stderr
     assert "Cases by partnership and stage" in summary.stdout
     assert "scoping_returned" in summary.stdout
+    assert "review_publication" in summary.stdout  # the reviews' clocks too
 
 
 def test_verify_exits_non_zero_and_names_the_broken_stream(

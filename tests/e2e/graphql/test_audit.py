@@ -212,6 +212,17 @@ def test_every_read_of_personal_data_is_logged_and_the_log_cannot_be_changed(
         ):
             c.execute(statement.format(t=_access_table(graph)))
     assert len(graph.query("scrutineer", ACCESS, id=case_id)["accessLog"]["edges"]) == 3
+    # the count of every page, not -1
+    counted = graph.query(
+        "scrutineer",
+        "query($id: ID) { accessLog(caseId: $id, first: 1) { totalCount edges { cursor } } }",
+        id=case_id,
+    )["accessLog"]
+    assert (counted["totalCount"], len(counted["edges"])) == (3, 1)
+    others = graph.query("scrutineer", '{ accessLog(principalId: "la") { totalCount } }')[
+        "accessLog"
+    ]
+    assert others["totalCount"] == 1
 
 
 def _access_table(graph: Graph) -> str:

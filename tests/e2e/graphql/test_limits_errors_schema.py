@@ -3,14 +3,19 @@ committed schema file is the schema served."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from api.graph import schema as graph_schema
+from application.service import Safeguarding
+from application.settings import Settings
 from projections import tracker as rm_tracker
-from tests.support.graph import Graph
+from tests.support.clock import FakeClock
+from tests.support.graph import Graph, graph_server
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -58,3 +63,51 @@ def test_the_committed_schema_file_is_the_schema_the_code_serves() -> None:
     assert committed.strip() == graph_schema.schema.as_str().strip(), (
         "schema.graphql is stale: run `python -m api.graph.schema > schema.graphql`"
     )
+
+
+INTROSPECT = "{ __schema { queryType { name } } }"
+
+
+def test_introspection_needs_a_key(graph: Graph) -> None:
+    refused = graph.post(None, INTROSPECT).json()
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "unauthenticated"
+    assert graph.post(None, '{ __type(name: "Query") { name } }').json()["errors"]
+    answered = graph.post("analyst", INTROSPECT).json()
+    assert answered["data"]["__schema"]["queryType"]["name"] == "Query"
+    # __typename is not introspection
+    assert graph.post(None, "{ __typename }").json()["data"] == {"__typename": "Query"}
+
+
+def test_introspection_may_be_opened_to_everyone(
+    make_settings: Callable[..., Settings], clock: FakeClock
+) -> None:
+    settings = make_settings(graphql_introspection_public=True, projector_in_process=False)
+    app = Safeguarding(settings, clock=clock)
+    with graph_server(settings, app) as g:
+        answer = g.post(None, INTROSPECT).json()
+    app.close()
+    assert answer["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+def test_client_errors_are_logged_at_info_and_only_the_unexpected_at_error(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        graph.errors("staff", "{ cases { nosuchfield } }")  # invalid field
+        graph.post(None, "{ cases { totalCount } }")  # no key
+        graph.errors("analyst", "{ accessLog { totalCount } }")  # forbidden
+    refusals = [r for r in caplog.records if r.name == "tracker.graphql"]
+    assert len(refusals) == 3
+    assert {r.levelno for r in refusals} == {logging.INFO}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(rm_tracker, "cases", broken)
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        graph.post("staff", "{ cases { totalCount } }")
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.name for r in errors] == ["tracker.graphql"]

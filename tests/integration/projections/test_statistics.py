@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from application.generate import generate
 from application.service import Safeguarding
 from projections import read_models, statistics
 from projections.deadlines import Deadlines
@@ -50,3 +51,30 @@ def test_statistics_count_cases_and_timeliness_for_the_day_asked(
     # notified Thu 31 Dec, submitted Tue 19 Jan: 12 working days
     assert result.median_working_days_to_submission == 12.0
     assert only_2027.cases == 1
+
+
+def test_timeliness_counts_the_reviews_clocks_too(
+    tracker: Safeguarding, read_store: ReadStore
+) -> None:
+    """A review's publication clock and its actions' clocks (its stream is no case) count
+    in the period and partnership of the day they started."""
+    generate(tracker, 60, seed=7, batch=10)
+    models = read_models(tracker)
+    projector(tracker, read_store, *models).catch_up()
+    case_tracker, deadlines = models[1], models[2]
+    assert isinstance(case_tracker, CaseTracker)
+    assert isinstance(deadlines, Deadlines)
+    today = tracker.today()
+    with read_store.transaction() as c:
+        c.execute(
+            f"SELECT d.clock, COUNT(*) FROM {deadlines.table} d "
+            f"LEFT JOIN {case_tracker.table} t ON t.case_id = d.stream_id "
+            "WHERE t.case_id IS NULL GROUP BY d.clock"
+        )
+        of_reviews = dict(c.fetchall())
+        result = statistics.compute(c, case_tracker, deadlines, today, tracker.calendar_of)
+    assert of_reviews.get("review_publication", 0) > 0  # the generator commissions reviews
+    for clock, n in of_reviews.items():
+        assert clock in result.timeliness
+        if clock == "review_publication":  # no case has this clock: all of it is the reviews'
+            assert sum(result.timeliness[clock].values()) == n
