@@ -95,6 +95,9 @@ class Partnership:
         default_factory=lambda: dict(DEFAULT_SIGNATORIES), hash=False
     )
     templates: Path | None = None  # a folder of document templates replacing the built-in ones
+    # who receives each signed checkpoint of the log (the independent scrutineer); when
+    # none are configured, the partnership's ``contacts`` do
+    scrutineer_contacts: tuple[str, ...] = ()
 
     def contacts_of_agency(self, agency: str) -> tuple[str, ...]:
         """The addresses configured for ``agency`` (ignoring case and outer spaces)."""
@@ -207,6 +210,7 @@ def _agency_contacts(code: str, raw: Any) -> dict[str, tuple[str, ...]]:
 PARTNERSHIP_KEYS = frozenset(
     {"name", "local_authorities", "contacts", "agency_contacts", "timescales", "closures"}
     | {"letterhead", "signatories", "templates"}  # the documents' (documents/)
+    | {"scrutineer_contacts"}  # who receives the log's signed checkpoints
 )
 
 
@@ -306,6 +310,9 @@ def parse_partnerships(data: dict[str, Any], base: Path | None = None) -> Partne
             signatories=_signatories(code, raw.get("signatories", {})),
             templates=_templates(code, raw.get("templates"), base),
             closures=_closures(code, raw.get("closures", [])),
+            scrutineer_contacts=_addresses(
+                code, "scrutineer_contacts", raw.get("scrutineer_contacts", [])
+            ),
         )
     return Partnerships(result, _national_panel(data.get("national_panel")))
 

@@ -32,6 +32,7 @@ class Kind(StrEnum):
     REMINDER = "reminder_issued"
     BREACH = "deadline_breached"
     DIGEST = "digest"
+    CHECKPOINT = "checkpoint_signed"  # a signed checkpoint of the verifiable log
 
 
 # The filters ``deliveries`` takes: a status, or "failing" (pending after a failed attempt).

@@ -149,6 +149,9 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         with tqdm(unit="stream", desc="watch", disable=args.quiet or None) as bar:
             watch = jobs.watch_clocks(progress=bar.update)
         digests = jobs.send_digests() if args.digest else 0
+        if args.checkpoint:
+            made = jobs.sign_checkpoint()
+            print(f"signed checkpoint of {made.size} leaves", flush=True)
         delivery = jobs.deliver()
         print(
             f"watched {watch.streams_checked} streams on {watch.today}: "
