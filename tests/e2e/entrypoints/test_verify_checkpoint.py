@@ -29,7 +29,7 @@ import pytest
 
 from application.access import AccessLog, entry
 from application.integrity import verify_stream
-from application.ledger.leaves import ACCESS, EVENT, LogTables, events_of_stream
+from application.ledger.leaves import ACCESS, EVENT, LogTables, event_leaf, events_of_stream
 from application.service import Safeguarding
 from entrypoints import bootstrap
 from entrypoints.cli import main
@@ -324,8 +324,6 @@ def test_an_attacker_who_also_rewrites_the_leaf_table_is_caught_between_two_chec
     decide_met(app, clock, late)
     second, _ = sign(log_store, tmp_path, "second.txt", run=cli)
     rewrite_with_chain(app, late, 2, recipients=("police",))
-    from application.ledger.leaves import event_leaf
-
     tables = LogTables(app)
     [row] = [r for r in events_of_stream(tables, late) if r.originator_version == 2]
     without_append_only_triggers(
