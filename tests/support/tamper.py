@@ -130,7 +130,7 @@ def delete_stream(app: Safeguarding, stream: UUID) -> None:
 def delete_newest(app: Safeguarding, stream: UUID, count: int) -> int:
     """Delete the stream's ``count`` newest events and their timeline rows; returns the
     first version deleted."""
-    last = int(len(app.recorder.select_events(stream)))
+    last = len(app.recorder.select_events(stream))
     for version in range(last - count + 1, last + 1):
         delete_event(app, stream, version)
     first = last - count + 1
