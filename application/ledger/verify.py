@@ -39,6 +39,7 @@ MAX_FINDINGS = 50
 class Finding:
     position: int | None  # the leaf's position; None for a row the log never took in
     problem: str
+    kind: str = "altered"  # altered, gone, unlogged (a row in no leaf), gap (in the leaf table)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class _Rebuilt:
             else f"{what} no longer hashes to the leaf appended for it: altered, replaced "
             "or reordered"
         )
-        self.note(Finding(position, problem))
+        self.note(Finding(position, problem, "gone" if recomputed is None else "altered"))
 
     def note(self, finding: Finding) -> None:
         if len(self.findings) < MAX_FINDINGS:
@@ -135,7 +136,9 @@ def verify_log(
     verdict.pending_events = _count_after(app, last_event)
     verdict.pending_access = len(tables.new_access_rows(1_000_000))
     for missing in tables.unlogged_access_rows(tables.last_source(ACCESS)):
-        rebuilt.note(Finding(None, f"access-log row {missing} is stored but in no leaf"))
+        rebuilt.note(
+            Finding(None, f"access-log row {missing} is stored but in no leaf", "unlogged")
+        )
     verdict.findings = rebuilt.findings
     anchors = [(c, True) for c in given] + [
         (c, False) for c in _stored(app, verifiers) if c not in given
@@ -179,6 +182,7 @@ def _check(
                     None,
                     f"event {extra} (stream {n.originator_id} version {n.originator_version}) "
                     "is stored but in no leaf: inserted behind the log",
+                    "unlogged",
                 )
             )
         last_event = max(last_event, stop)
@@ -186,7 +190,7 @@ def _check(
     for leaf in leaves:
         if leaf.position != position:
             rebuilt.note(
-                Finding(position, f"the leaf table skips from {position} to {leaf.position}")
+                Finding(position, f"the leaf table skips from {position} to {leaf.position}", "gap")
             )
             position = leaf.position
         if leaf.kind == EVENT:
