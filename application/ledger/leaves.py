@@ -93,12 +93,19 @@ class EventRow(Protocol):
     def state(self) -> bytes: ...
 
 
-def _stream_text(originator_id: Any) -> str:
-    """The stream id in one spelling, whichever store gave it (a UUID, or SQLite's text)."""
-    try:
-        return str(UUID(str(originator_id)))
-    except ValueError:
-        return str(originator_id)
+def _stream_bytes(originator_id: Any) -> bytes:
+    """The stream id in one form whichever store gave it (a UUID, or SQLite's hex text):
+    its 16 bytes, or the text of an id that is no UUID."""
+    if isinstance(originator_id, UUID):
+        return originator_id.bytes
+    text = str(originator_id)
+    hexed = text.replace("-", "")
+    if len(hexed) == 32:
+        try:
+            return bytes.fromhex(hexed)
+        except ValueError:
+            pass
+    return text.encode()
 
 
 def event_leaf_data(n: EventRow) -> bytes:
@@ -107,7 +114,7 @@ def event_leaf_data(n: EventRow) -> bytes:
         (
             b"tracker-event\x00",
             _u64(n.id),
-            _field(_stream_text(n.originator_id).encode()),
+            _field(_stream_bytes(n.originator_id)),
             _u64(n.originator_version),
             _field(n.topic.encode()),
             _field(bytes(n.state)),
@@ -226,10 +233,10 @@ class LogTables(SideTables):
         )
         with self.cursor(commit=False) as c:
             c.execute(self.sql(statement), (start, limit))
-            return [
-                Leaf(int(r["position"]), str(r["kind"]), int(r["source"]), bytes(r["hash"]))
-                for r in map(self.row, c.fetchall())
-            ]
+            rows = c.fetchall()
+        if rows and isinstance(rows[0], dict):  # PostgreSQL's rows are dicts
+            return [Leaf(r["position"], r["kind"], r["source"], bytes(r["hash"])) for r in rows]
+        return [Leaf(r[0], r[1], r[2], bytes(r[3])) for r in rows]
 
     def scan(self, start: int = 0, stop: int | None = None, batch: int = 5000) -> Iterator[Leaf]:
         while True:
