@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from application.acts import ReferSeriousIncident
 from application.keys import issue_key, list_keys
+from application.ledger.signing import load_signer
 from application.logs import configure_logging, uvicorn_log_config
 from application.service import Safeguarding
 from application.settings import Environment, Settings
@@ -38,6 +39,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # production makes its keys with `tracker keys create` (replicas must not race to mint one)
     if settings.env is not Environment.PRODUCTION and not any(True for _ in list_keys(app)):
         _first_run(app, settings, args.port or settings.api_port)
+    if settings.env is not Environment.PRODUCTION:
+        load_signer(settings, announce=print)  # made (and its public key shown) on first run
     app.close()
     uvicorn.run(  # each server process makes its web app with the composition root
         "entrypoints.asgi:create_app",
