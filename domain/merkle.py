@@ -224,14 +224,19 @@ class Frontier:
         self.size = size
         self.nodes = list(nodes)
 
-    def append(self, leaf: bytes) -> None:
+    def append(self, leaf: bytes) -> list[tuple[int, int, bytes]]:
+        """Add ``leaf``; returns the perfect subtrees it completed (level >= 1, index,
+        hash), which storage may keep to answer proofs without reading their leaves."""
         _check(leaf)
         h, level = leaf, 0
+        completed: list[tuple[int, int, bytes]] = []
         while self.size >> level & 1:
             h = node_hash(self.nodes.pop(), h)
             level += 1
+            completed.append((level, self.size >> level, h))
         self.nodes.append(h)
         self.size += 1
+        return completed
 
     def root(self) -> bytes:
         if not self.nodes:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from application.ledger.leaves import LogTables
+from application.ledger.leaves import NODE_LEVEL, LogTables
 from application.ledger.notes import (
     Checkpoint,
     NoteError,
@@ -63,16 +63,25 @@ class Checkpoints:
         self.tables.append_pending()
         verifiers = list({str(v): v for v in [signer.verifier, *(known or [])]}.values())
         frontier = self._frontier_after(self.latest(), verifiers)
+        nodes: list[tuple[int, int, bytes]] = []
         for leaf in self.tables.scan(start=frontier.size):
             if leaf.position != frontier.size:
                 raise LogInconsistentError(
                     f"the log has no leaf at position {frontier.size} (found {leaf.position})"
                 )
-            frontier.append(leaf.hash)
+            nodes += [n for n in frontier.append(leaf.hash) if n[0] >= NODE_LEVEL]
         checkpoint = Checkpoint(signer.name, frontier.size, frontier.root(), self.app.clock())
         note = signer.sign(checkpoint.text())
         t = self.tables
         with t.cursor(commit=True) as c:
+            if nodes:
+                c.executemany(
+                    t.sql(
+                        f"INSERT INTO {t.nodes} (level, idx, hash) VALUES (?, ?, ?) "  # noqa: S608
+                        "ON CONFLICT DO NOTHING"
+                    ),
+                    nodes,
+                )
             c.execute(
                 t.sql(
                     f"INSERT INTO {t.checkpoints} (size, root, at, key_id, frontier, note) "  # noqa: S608

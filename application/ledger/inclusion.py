@@ -16,10 +16,16 @@ from application import history
 from application.context import Principal
 from application.errors import NotFoundError, NotPermittedError
 from application.ledger.checkpoints import Checkpoints
-from application.ledger.leaves import EVENT, LogTables, event_leaf, events_of_stream
+from application.ledger.leaves import (
+    EVENT,
+    NODE_LEVEL,
+    LogTables,
+    event_leaf,
+    events_of_stream,
+)
 from application.ledger.notes import Checkpoint, NoteError, Verifier, read_checkpoint
 from application.views import FULL_READERS
-from domain.merkle import MemoryTree, inclusion_proof, verify_inclusion
+from domain.merkle import MemoryTree, inclusion_proof, node_hash, verify_inclusion
 
 if TYPE_CHECKING:
     from application.service import Safeguarding
@@ -45,6 +51,42 @@ class CaseInclusion:
     @property
     def ok(self) -> bool:
         return all(e.included for e in self.events if e.covered)
+
+
+class StoredTree:
+    """Subtree hashes for proofs from what the log keeps: the subtrees of 1,024 leaves and
+    more from ``log_nodes``, smaller ones from their block of leaves (read once). Not
+    trusted: a proof made from altered hashes does not verify against the signed root."""
+
+    def __init__(self, tables: LogTables, size: int) -> None:
+        self.tables = tables
+        self.size = size
+        self.nodes = tables.stored_nodes(size)
+        self.blocks: dict[int, MemoryTree] = {}
+
+    def _block(self, block: int) -> MemoryTree:
+        found = self.blocks.get(block)
+        if found is None:
+            start = block << NODE_LEVEL
+            found = MemoryTree()
+            for leaf in self.tables.scan(start, min(start + (1 << NODE_LEVEL), self.size)):
+                found.append(leaf.hash)
+            self.blocks[block] = found
+        return found
+
+    def perfect(self, level: int, index: int) -> bytes:
+        if level < NODE_LEVEL:
+            start = index << level
+            block = self._block(start >> NODE_LEVEL)
+            offset = start - ((start >> NODE_LEVEL) << NODE_LEVEL)
+            return block.perfect(level, offset >> level)
+        found = self.nodes.get((level, index))
+        if found is None:  # not kept (made before nodes were kept): from its halves
+            found = node_hash(
+                self.perfect(level - 1, 2 * index), self.perfect(level - 1, 2 * index + 1)
+            )
+            self.nodes[(level, index)] = found
+        return found
 
 
 def latest_signed(app: Safeguarding, verifiers: list[Verifier]) -> tuple[Checkpoint, str] | None:
@@ -79,14 +121,12 @@ def case_inclusion(
         )
         return CaseInclusion(stream_id, None, "", events)
     checkpoint, note = signed
-    tree = MemoryTree()
-    for stored in tables.scan(stop=checkpoint.size):
-        tree.append(stored.hash)
+    tree = StoredTree(tables, checkpoint.size)
     out = []
     for r in rows:
         position = positions.get(r.id)
         leaf = event_leaf(r)
-        covered = position is not None and position < checkpoint.size <= len(tree)
+        covered = position is not None and position < checkpoint.size
         if not covered or position is None:
             out.append(EventInclusion(r.originator_version, position, leaf, (), False, False))
             continue

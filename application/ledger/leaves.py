@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from application.service import Safeguarding
 
 EVENT, ACCESS = "e", "a"
+# perfect subtrees of 2**NODE_LEVEL leaves and more are kept (``log_nodes``, about one row
+# per 512 leaves), so that an inclusion proof reads a few blocks of leaves, not all of them
+NODE_LEVEL = 10
 # an access-log row committed this many ids behind the newest already appended is still
 # looked for (PostgreSQL hands out ids before commit, so they may commit out of order)
 ACCESS_LATE_WINDOW = 10_000
@@ -44,6 +47,9 @@ _PG_DDL = (
     "id BIGSERIAL PRIMARY KEY, size BIGINT NOT NULL, root BYTEA NOT NULL, "
     "at TIMESTAMPTZ NOT NULL, key_id TEXT NOT NULL, frontier BYTEA NOT NULL, "
     "note TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS {s}.log_nodes ("
+    "level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, "
+    "PRIMARY KEY (level, idx))",
     "CREATE OR REPLACE FUNCTION {s}.log_is_append_only() RETURNS trigger AS $$ "
     "BEGIN RAISE EXCEPTION 'the verifiable log is append-only'; END $$ LANGUAGE plpgsql",
     "DROP TRIGGER IF EXISTS log_leaves_append_only ON {s}.log_leaves",
@@ -59,6 +65,8 @@ _SQLITE_DDL = (
     "CREATE TABLE IF NOT EXISTS log_checkpoints (id INTEGER PRIMARY KEY AUTOINCREMENT, "
     "size INTEGER NOT NULL, root BLOB NOT NULL, at TEXT NOT NULL, key_id TEXT NOT NULL, "
     "frontier BLOB NOT NULL, note TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS log_nodes (level INTEGER NOT NULL, "
+    "idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx))",
     "CREATE TRIGGER IF NOT EXISTS log_leaves_no_update BEFORE UPDATE ON log_leaves "
     "BEGIN SELECT RAISE(ABORT, 'the verifiable log is append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS log_leaves_no_delete BEFORE DELETE ON log_leaves "
@@ -160,6 +168,7 @@ class LogTables(SideTables):
         self.app = app
         self.leaves = self.table("log_leaves")
         self.checkpoints = self.table("log_checkpoints")
+        self.nodes = self.table("log_nodes")
         self.access = self.table("access_log")
         self._ready = False
 
@@ -248,6 +257,18 @@ class LogTables(SideTables):
             if len(leaves) < batch:
                 return
             start = leaves[-1].position + 1
+
+    def stored_nodes(self, size: int) -> dict[tuple[int, int], bytes]:
+        """The kept subtree hashes within the first ``size`` leaves (cache, not trusted)."""
+        statement = f"SELECT level, idx, hash FROM {self.nodes}"  # noqa: S608
+        with self.cursor(commit=False) as c:
+            c.execute(statement)
+            rows = [self.row(r) for r in c.fetchall()]
+        return {
+            (int(r["level"]), int(r["idx"])): bytes(r["hash"])
+            for r in rows
+            if (int(r["idx"]) + 1) << int(r["level"]) <= size
+        }
 
     def positions_of(self, kind: str, sources: Sequence[int]) -> dict[int, int]:
         if not sources:

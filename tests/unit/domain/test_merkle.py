@@ -225,3 +225,14 @@ def test_nodes_are_domain_separated_from_leaves() -> None:
     assert node_hash(a, b) != leaf_hash(a + b)
     with pytest.raises(ProofError):
         inclusion_proof(random_tree(4).perfect, 4, 4)
+
+
+def test_appending_names_each_perfect_subtree_it_completes() -> None:
+    tree = random_tree(64)
+    frontier = Frontier()
+    completed = []
+    for i in range(64):
+        completed += frontier.append(tree.leaf(i))
+    assert len(completed) == 63  # 32 + 16 + 8 + 4 + 2 + 1
+    for level, index, h in completed:
+        assert h == tree.perfect(level, index)
