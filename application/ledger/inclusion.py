@@ -69,7 +69,8 @@ class StoredTree:
         if found is None:
             start = block << NODE_LEVEL
             found = MemoryTree()
-            for leaf in self.tables.scan(start, min(start + (1 << NODE_LEVEL), self.size)):
+            stop = min(start + (1 << NODE_LEVEL), self.size)
+            for leaf in self.tables.scan(start, stop, batch=1 << NODE_LEVEL):
                 found.append(leaf.hash)
             self.blocks[block] = found
         return found
