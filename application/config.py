@@ -106,6 +106,9 @@ class Partnership:
     recipients: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     # [partnerships.X.notifications]: event type -> the audiences told (replacing the default)
     notifications: dict[str, tuple[Audience, ...]] = field(default_factory=dict, hash=False)
+    # who receives each signed checkpoint of the log (the independent scrutineer); when
+    # none are configured, the partnership's ``contacts`` do
+    scrutineer_contacts: tuple[str, ...] = ()
 
     def rule(self, event_type: str) -> tuple[Audience, ...]:
         """Who is told of ``event_type`` by e-mail: this partnership's rule, else the
@@ -231,6 +234,7 @@ PARTNERSHIP_KEYS = frozenset(
     {"name", "local_authorities", "contacts", "agency_contacts", "timescales", "closures"}
     | {"letterhead", "signatories", "templates"}  # the documents' (documents/)
     | {"recipients", "notifications"}  # the messages' (application/notifications.py)
+    | {"scrutineer_contacts"}  # who receives the log's signed checkpoints
 )
 
 
@@ -366,6 +370,9 @@ def parse_partnerships(data: dict[str, Any], base: Path | None = None) -> Partne
             closures=_closures(code, raw.get("closures", [])),
             recipients=_recipients(code, raw.get("recipients", {})),
             notifications=_notifications(code, raw.get("notifications", {})),
+            scrutineer_contacts=_addresses(
+                code, "scrutineer_contacts", raw.get("scrutineer_contacts", [])
+            ),
         )
     return Partnerships(result, _national_panel(data.get("national_panel")))
 

@@ -75,6 +75,9 @@ EVENT_TYPES: dict[str, str] = dict(
     sorted({**_events(Case, "case"), **_events(Review, "review")}.items(), key=lambda kv: kv[1])
 )
 TYPES = frozenset(EVENT_TYPES.values())
+# what else a webhook subscriber hears of: the verifiable log's signed checkpoints
+CHECKPOINT_TYPE = "log.checkpoint_signed"
+WEBHOOK_TYPES = TYPES | {CHECKPOINT_TYPE}
 NOTICE_TYPES = frozenset(
     f"{a}.{n}" for a in ("case", "review") for n in ("reminder_issued", "deadline_breached")
 )
@@ -109,7 +112,7 @@ DEFAULT_RULES: dict[str, tuple[Audience, ...]] = {
 
 
 def type_matches(pattern: str, event_type: str) -> bool:
-    """A subscription's filter: an exact type, ``case.*``/``review.*``, or ``*``."""
+    """A subscription's filter: an exact type, ``case.*``/``review.*``/``log.*``, or ``*``."""
     if pattern in ("*", event_type):
         return True
     return pattern.endswith(".*") and event_type.startswith(pattern[:-1])
@@ -117,4 +120,4 @@ def type_matches(pattern: str, event_type: str) -> bool:
 
 def check_type_pattern(pattern: str) -> bool:
     """Whether ``pattern`` names a type (or all of an aggregate's, or all)."""
-    return pattern in TYPES or pattern in ("*", "case.*", "review.*")
+    return pattern in WEBHOOK_TYPES or pattern in ("*", "case.*", "review.*", "log.*")

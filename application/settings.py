@@ -154,6 +154,32 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = Field(
         2000, ge=0, description="aggregates kept in memory between commands (0 disables the cache)"
     )
+    # --- the verifiable log (application/ledger/): signed checkpoints ---------------
+    log_origin: str = Field(
+        "safeguarding-review-tracker.localhost/log",
+        pattern=r"^[^\s+]+$",
+        description="the origin (and key name) of every checkpoint: a name for this "
+        "deployment, e.g. the partnerships' federation (no spaces or '+')",
+    )
+    checkpoint_signing_key: SecretStr = Field(
+        SecretStr(""),
+        description="the Ed25519 note signer key checkpoints are signed with (an environment "
+        "secret, never stored in the database); else TRACKER_CHECKPOINT_KEY_FILE",
+    )
+    checkpoint_key_file: Path = Field(
+        Path("var/checkpoint-signing.key"),
+        description="file holding the signing key (created 0600 on first use outside production)",
+    )
+    checkpoint_public_keys_file: Path = Field(
+        Path("var/checkpoint-public-keys.txt"),
+        description="every public key checkpoints were signed with, one a line (keep old "
+        "ones after a rotation)",
+    )
+    checkpoint_time: str = Field(
+        "06:45",
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="when (HH:MM, Europe/London, every day) the scheduler signs a checkpoint",
+    )
     ready_max_lag: int = Field(
         1000,
         ge=0,

@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from application.ledger.checkpoints import Checkpoints, StoredCheckpoint
+from application.ledger.notes import Signer
+from application.ledger.signing import known_verifiers, load_signer
 from application.outbox import DeliveryReport, Outbox, Transports
 from application.service import Safeguarding
 from application.watch import ClockWatch, WatchReport
@@ -77,8 +80,11 @@ class SchedulerJobs:
         outbox: Outbox,
         transports: Transports,
         instance: str = "",
+        signer: Callable[[], Signer] | None = None,
     ) -> None:
         self.app = app
+        # the checkpoint signing key, read when a checkpoint is made (never stored here)
+        self.signer = signer or (lambda: load_signer(app.settings, announce=log.warning))
         # names this scheduler in each notice's request id ("<instance>:<run>")
         self.instance = instance or f"{socket.gethostname()}-{os.getpid()}"
         self.deadlines = deadlines
@@ -172,6 +178,22 @@ class SchedulerJobs:
                 partnership=partnership.code, day=today, subject=subject, body=body
             )
         return queued
+
+    # ------------------------------------------------------------------ checkpoint
+
+    def sign_checkpoint(self) -> StoredCheckpoint:
+        """Sign a checkpoint of the log (the leaves new since the last one) and queue it
+        for the scrutineers and the webhook subscribers."""
+        made = Checkpoints(self.app).make(self.signer(), known_verifiers(self.app.settings))
+        self.outbox.enqueue_checkpoint(
+            checkpoint_id=made.id,
+            size=made.size,
+            root=made.root_b64,
+            at=made.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            note=made.note,
+        )
+        log.info("signed checkpoint %d of %d leaves", made.id, made.size)
+        return made
 
     # ------------------------------------------------------------------ together
 

@@ -35,7 +35,8 @@ log = logging.getLogger("tracker.scheduler")
 # The job functions APScheduler stores by name ("scheduler.service:run"); they find the
 # live service of this process by the id stored with the job.
 _SERVICES: dict[str, SchedulerService] = {}
-JOBS = ("watch", "deliver", "digest")
+JOBS = ("watch", "deliver", "digest", "checkpoint")
+_DAILY = ("digest", "checkpoint")  # keep their next run time across restarts
 
 
 def run(service_id: str, job: str) -> None:
@@ -50,6 +51,9 @@ def run(service_id: str, job: str) -> None:
         jobs.run_job("deliver", jobs.deliver)
     elif job == "digest":
         jobs.run_job("digest", jobs.send_digests)
+        jobs.run_job("deliver", jobs.deliver)
+    elif job == "checkpoint":
+        jobs.run_job("checkpoint", jobs.sign_checkpoint)
         jobs.run_job("deliver", jobs.deliver)
 
 
@@ -164,22 +168,24 @@ class SchedulerService:
         )
 
     def _install_jobs(self, scheduler: BackgroundScheduler) -> None:
-        """Put the three jobs in the store. The watch and the delivery run at once; the
-        digest keeps the next run time it had in the store (so a digest missed while no
-        scheduler ran goes out now, once) unless its time changed in the settings."""
+        """Put the jobs in the store. The watch and the delivery run at once; the digest
+        and the checkpoint keep the next run time they had in the store (so one missed
+        while no scheduler ran goes out now, once) unless its time changed in the settings."""
         s = self.settings
         hour, minute = (int(x) for x in s.digest_time.split(":"))
+        c_hour, c_minute = (int(x) for x in s.checkpoint_time.split(":"))
         triggers: dict[str, BaseTrigger] = {
             "watch": IntervalTrigger(seconds=s.watch_interval_seconds, timezone=LONDON),
             "deliver": IntervalTrigger(seconds=s.delivery_interval_seconds, timezone=LONDON),
             "digest": CronTrigger(day_of_week="mon-fri", hour=hour, minute=minute, timezone=LONDON),
+            "checkpoint": CronTrigger(hour=c_hour, minute=c_minute, timezone=LONDON),  # daily
         }
         now = datetime.now(UTC)
         for name, trigger in triggers.items():
             kwargs = {"service_id": self.id, "job": name}
             existing = scheduler.get_job(name)
             if existing is not None and str(existing.trigger) == str(trigger):
-                if name == "digest":
+                if name in _DAILY:
                     existing.modify(kwargs=kwargs)
                 else:
                     existing.modify(kwargs=kwargs, next_run_time=now)
@@ -190,5 +196,5 @@ class SchedulerService:
                 id=name,
                 kwargs=kwargs,
                 replace_existing=True,
-                **({} if name == "digest" else {"next_run_time": now}),
+                **({} if name in _DAILY else {"next_run_time": now}),
             )

@@ -3,9 +3,10 @@ limits and error handling, and how an operation runs.
 
 Each feature is a folder with its ``types.py`` and ``query.py``: ``cases`` (the tracker),
 ``deadlines``, ``reviews`` (and actions), ``statistics`` (and the read models' positions),
-``audit`` (history, as-at replay, integrity, access log). What they share is in this folder:
-``context`` (per request), ``connections`` (Relay pages), ``arguments``, ``limits``,
-``errors``, ``enums`` and ``personal`` (personal data, every read logged).
+``audit`` (history, as-at replay, integrity, access log; ``log.py``: the verifiable log).
+What they share is in this folder: ``context`` (per request), ``connections`` (Relay
+pages), ``arguments``, ``limits``, ``errors``, ``enums`` and ``personal`` (personal data,
+every read logged).
 
 Roles (DESIGN §5): partnership staff, partners, scrutineers and analysts read the read
 models of their partnerships (analysts pseudonymised, small counts suppressed); partnership
@@ -27,6 +28,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.extensions.tracing import OpenTelemetryExtensionSync
 from strawberry.types import ExecutionResult
 
+from api.graph.audit.log import LogQuery
 from api.graph.audit.query import AuditQuery
 from api.graph.cases.query import CasesQuery
 from api.graph.context import GraphContext
@@ -42,7 +44,9 @@ log = logging.getLogger("tracker.graphql")
 
 
 @strawberry.type
-class Query(CasesQuery, DeadlinesQuery, ReviewsQuery, StatisticsQuery, AuditQuery, NodeQuery):
+class Query(
+    CasesQuery, DeadlinesQuery, ReviewsQuery, StatisticsQuery, AuditQuery, LogQuery, NodeQuery
+):
     """Every root field; their order in the schema is the order of these classes."""
 
 

@@ -12,7 +12,7 @@ from eventsourcing.utils import resolve_topic
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from application.notifications import EVENT_TYPES, NOTICE_TYPES
+from application.notifications import CHECKPOINT_TYPE, EVENT_TYPES, NOTICE_TYPES
 from application.outbox.facts import SAFE_FIELDS
 
 SIGNED = (
@@ -78,4 +78,19 @@ def webhooks_router() -> APIRouter:
             operation_id=f"webhook_{event_type.replace('.', '_')}",
             tags=["webhooks"],
         )
+
+    def checkpoint(body: WebhookBody) -> None:
+        """A receiver's endpoint (documentation only)."""
+
+    router.add_api_route(
+        CHECKPOINT_TYPE,
+        checkpoint,
+        methods=["POST"],
+        summary=CHECKPOINT_TYPE,
+        description="A signed checkpoint of the verifiable log (README: The verifiable log). "
+        "Data: `size`, `root` (base64), `time`, `note` (the C2SP signed note; keep it, and "
+        "`tracker verify --checkpoint FILE` proves nothing before it changed). " + SIGNED,
+        operation_id="webhook_log_checkpoint_signed",
+        tags=["webhooks"],
+    )
     return router

@@ -33,6 +33,7 @@ class Kind(StrEnum):
     BREACH = "deadline_breached"
     DIGEST = "digest"
     EVENT = "event"  # any other event of a case or review: its rule's e-mail, its webhooks
+    CHECKPOINT = "checkpoint_signed"  # a signed checkpoint of the verifiable log
 
 
 # The filters ``deliveries`` takes: a status, or "failing" (pending after a failed attempt).

@@ -9,6 +9,7 @@ import secrets
 from datetime import date
 from typing import TYPE_CHECKING
 
+from application.notifications import CHECKPOINT_TYPE
 from application.outbox.deliveries import DeliveryTables, PositionMovedError
 from application.outbox.messages import (
     MAX_ERROR_LENGTH,
@@ -98,6 +99,51 @@ class Outbox(DeliveryTables):
         if not rows:
             log.warning("partnership %s has no contacts: no digest for %s", partnership, day)
             return 0
+        now = self.at(self.app.clock())
+        with self.cursor(commit=True) as c:
+            return sum(self._insert(c, row, now) for row in rows)
+
+    # ------------------------------------------------------------------ checkpoints
+
+    def enqueue_checkpoint(
+        self, *, checkpoint_id: int, size: int, root: str, at: str, note: str
+    ) -> int:
+        """A signed checkpoint of the log, once each: by e-mail to every partnership's
+        ``scrutineer_contacts`` (else its ``contacts``) and to every active webhook
+        subscription that takes ``log.checkpoint_signed``. It names no case: a size, a root,
+        a time."""
+        self.setup()
+        source = f"checkpoint:{checkpoint_id}"
+        subject = f"Signed checkpoint of the tracker's log: {size} entries, {at}"
+        text = (
+            "The tracker signed this checkpoint of its log (every recorded event and every "
+            "access-log entry). Keep this message, or save the note below as a file: with "
+            "it, `tracker verify --checkpoint FILE` proves that nothing recorded before it "
+            "was altered, removed or reordered since.\n\n" + note
+        )
+        email = json.dumps({"subject": subject, "text": text}, sort_keys=True)
+        hook = json.dumps(  # the Standard Webhooks payload, as every event's
+            {
+                "type": CHECKPOINT_TYPE,
+                "timestamp": at,
+                "data": {"size": size, "root": root, "time": at, "note": note},
+            },
+            sort_keys=True,
+        )
+
+        def row(channel: Channel, address: str, to: str, code: str, sub: int | None) -> Row:
+            payload = email if channel is Channel.EMAIL else hook
+            return Row(
+                source, channel, address, to, code, Kind.CHECKPOINT, "", "", 0, 0, sub, payload
+            )
+
+        rows: list[Row] = []
+        for p in self.app.partnerships:
+            for address in dict.fromkeys(p.scrutineer_contacts or p.contacts):
+                rows.append(row(Channel.EMAIL, address.casefold(), address, p.code, None))
+            for s in self.webhooks.active(p.code):
+                if s.takes(CHECKPOINT_TYPE):
+                    rows.append(row(Channel.WEBHOOK, f"subscription:{s.id}", s.url, p.code, s.id))
         now = self.at(self.app.clock())
         with self.cursor(commit=True) as c:
             return sum(self._insert(c, row, now) for row in rows)

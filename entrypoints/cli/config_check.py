@@ -205,6 +205,17 @@ def cmd_config_check(args: argparse.Namespace) -> int:
             )
         if not settings.smtp_host:
             notes.append("TRACKER_SMTP_HOST is not set: e-mail waits in the outbox")
+        signing_key = settings.checkpoint_signing_key.get_secret_value()
+        if not signing_key and not settings.checkpoint_key_file.exists():
+            notes.append(
+                "no checkpoint signing key (TRACKER_CHECKPOINT_SIGNING_KEY, or the file "
+                f"{settings.checkpoint_key_file}): "
+                + (
+                    "the daily checkpoint fails until one is set (`tracker checkpoint --keygen`)"
+                    if settings.env is Environment.PRODUCTION
+                    else "the first checkpoint makes the file"
+                )
+            )
         ok, message = _check_database(settings)
         if ok:
             print(f"ok     database: {message}")

@@ -19,6 +19,7 @@ from domain.clocks import ClockStatus, case_clocks, review_clocks
 from domain.review import Review
 from entrypoints import bootstrap
 from entrypoints.cli.common import safeguarding_of
+from entrypoints.cli.ledger import verify_with_checkpoints
 from projections.timeline import Timeline
 
 
@@ -64,8 +65,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         f"verified {len(reports)} streams, {checked} events: "
         f"{'all intact' if not failures else f'{failures} broken'}"
     )
+    log = verify_with_checkpoints(args, app) if args.checkpoint else 0
     app.close()
-    return 1 if failures else 0
+    return log or (1 if failures else 0)
 
 
 def _truncated(app: Safeguarding, reports: list[Any]) -> list[tuple[str, int, int]]:

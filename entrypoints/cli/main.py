@@ -17,6 +17,7 @@ from entrypoints.cli.config_check import cmd_config_check
 from entrypoints.cli.data import cmd_demo, cmd_generate, cmd_summary, cmd_verify
 from entrypoints.cli.documents import add_commands as add_document_commands
 from entrypoints.cli.keys import cmd_keygen, cmd_keys_create, cmd_keys_list, cmd_keys_revoke
+from entrypoints.cli.ledger import add_commands as add_ledger_commands
 from entrypoints.cli.services import cmd_project, cmd_rebuild, cmd_schedule, cmd_serve
 
 
@@ -41,6 +42,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = add("verify", "check every stream's hash chain (exit 1 when any is broken)")
     v.add_argument("--stream", metavar="ID", help="check one case or review only")
+    v.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        action="append",
+        help="also check the stored log against the signed checkpoint(s) in FILE "
+        "(repeatable): any change since is reported with its first affected position",
+    )
+    v.add_argument(
+        "--key",
+        metavar="KEY",
+        action="append",
+        help="a public key the checkpoints may be signed with (or a file of them, one a "
+        "line); the known public keys file is read too",
+    )
     v.set_defaults(func=cmd_verify)
 
     s = add("summary", "print cases by stage and clocks by status")
@@ -77,9 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sc.add_argument("--once", action="store_true", help="one pass now, then exit")
     sc.add_argument("--digest", action="store_true", help="with --once: queue today's digest")
+    sc.add_argument(
+        "--checkpoint",
+        action="store_true",
+        help="with --once: sign a checkpoint of the log and queue it for the scrutineers",
+    )
     sc.set_defaults(func=cmd_schedule)
 
     add_document_commands(add)
+    add_ledger_commands(add)
 
     def group(name: str, help_: str, dest: str) -> Any:
         p = sub.add_parser(name, help=help_, description=help_)

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from application.acts import ReferSeriousIncident
 from application.keys import issue_key, list_keys
+from application.ledger.signing import load_signer
 from application.logs import configure_logging, uvicorn_log_config
 from application.metrics import (
     MULTIPROCESS_ENV,
@@ -53,6 +54,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # production makes its keys with `tracker keys create` (replicas must not race to mint one)
     if settings.env is not Environment.PRODUCTION and not any(True for _ in list_keys(app)):
         _first_run(app, settings, args.port or settings.api_port)
+    if settings.env is not Environment.PRODUCTION:
+        load_signer(settings, announce=print)  # made (and its public key shown) on first run
     app.close()
     workers = args.workers or settings.api_workers
     with _multiprocess_metrics(workers):
@@ -224,6 +227,9 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         with tqdm(unit="stream", desc="watch", disable=args.quiet or None) as bar:
             watch = jobs.watch_clocks(progress=bar.update)
         digests = jobs.send_digests() if args.digest else 0
+        if args.checkpoint:
+            made = jobs.sign_checkpoint()
+            print(f"signed checkpoint of {made.size} leaves", flush=True)
         delivery = jobs.deliver()
         print(
             f"watched {watch.streams_checked} streams on {watch.today}: "

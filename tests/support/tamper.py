@@ -81,3 +81,83 @@ def all_table_bytes(app: Safeguarding) -> bytes:
         for v in values:
             out += bytes(v) if isinstance(v, bytes | bytearray | memoryview) else str(v).encode()
     return bytes(out)
+
+
+# --- an attacker who knows the hash chain, the read models and the access log --------
+
+
+def run_sql(app: Safeguarding, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    """Any statement on the store's own tables; ``{s}`` names the schema on PostgreSQL."""
+    recorder = app.recorder
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        with recorder.datastore.transaction(commit=True) as c:
+            c.execute(statement.replace("{s}.", "").replace("%s", "?"), params)
+            return list(c.fetchall())
+    assert isinstance(recorder, PostgresApplicationRecorder)
+    schema = '"' + recorder.datastore.schema + '"'
+    with recorder.datastore.transaction(commit=True) as curs:
+        curs.execute(statement.replace("{s}", schema), params)
+        return list(curs.fetchall()) if curs.description else []
+
+
+def rewrite_with_chain(app: Safeguarding, stream: UUID, version: int, **changes: Any) -> None:
+    """Change what event ``version`` says and recompute its hash and every later event's
+    ``prev_hash`` and ``hash``, re-encoded as the application stores them: the hash chain
+    verifies afterwards."""
+    from domain.chain import GENESIS, hash_of
+
+    events: list[Any] = [app.mapper.to_domain_event(r) for r in app.recorder.select_events(stream)]
+    prev = events[version - 2].hash if version > 1 else GENESIS
+    for event in events[version - 1 :]:
+        if event.originator_version == version:
+            for name, value in changes.items():
+                object.__setattr__(event, name, value)
+        object.__setattr__(event, "prev_hash", prev)
+        object.__setattr__(event, "hash", "")
+        object.__setattr__(event, "hash", hash_of(event))
+        prev = event.hash
+        overwrite_state(
+            app, stream, event.originator_version, app.mapper.to_stored_event(event).state
+        )
+
+
+def delete_stream(app: Safeguarding, stream: UUID) -> None:
+    _execute(app, "DELETE FROM {table} WHERE originator_id = %s", (stream,))
+    run_sql(app, "DELETE FROM {s}.rm_timeline WHERE stream_id = %s", (str(stream),))
+    run_sql(app, "DELETE FROM {s}.rm_tracker WHERE case_id = %s", (str(stream),))
+
+
+def delete_newest(app: Safeguarding, stream: UUID, count: int) -> int:
+    """Delete the stream's ``count`` newest events and their timeline rows; returns the
+    first version deleted."""
+    last = len(app.recorder.select_events(stream))
+    for version in range(last - count + 1, last + 1):
+        delete_event(app, stream, version)
+    first = last - count + 1
+    run_sql(
+        app,
+        "DELETE FROM {s}.rm_timeline WHERE stream_id = %s AND version >= %s",
+        (str(stream), first),
+    )
+    return first
+
+
+def without_append_only_triggers(
+    app: Safeguarding, table: str, statement: str, params: tuple[Any, ...] = ()
+) -> None:
+    """Run ``statement`` on an append-only table with its triggers out of the way: disabled
+    on PostgreSQL (as the table's owner may), dropped on SQLite (which cannot disable)."""
+    recorder = app.recorder
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        for row in run_sql(
+            app, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+        ):
+            run_sql(app, f"DROP TRIGGER {row[0]}")
+        run_sql(app, statement, params)
+        return
+    assert isinstance(recorder, PostgresApplicationRecorder)
+    schema = '"' + recorder.datastore.schema + '"'
+    with recorder.datastore.transaction(commit=True) as curs:
+        curs.execute(f"ALTER TABLE {schema}.{table} DISABLE TRIGGER USER")
+        curs.execute(statement.replace("{s}", schema), params)
+        curs.execute(f"ALTER TABLE {schema}.{table} ENABLE TRIGGER USER")

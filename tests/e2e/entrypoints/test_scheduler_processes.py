@@ -185,6 +185,6 @@ def test_the_api_process_runs_the_scheduler_on_the_embedded_default(
     try:
         with tracker.datastore.transaction(commit=False) as c:
             c.execute("SELECT id FROM scheduler_jobs ORDER BY id")
-            assert [r[0] for r in c.fetchall()] == ["deliver", "digest", "watch"]
+            assert [r[0] for r in c.fetchall()] == ["checkpoint", "deliver", "digest", "watch"]
     finally:
         tracker.close()

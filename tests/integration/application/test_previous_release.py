@@ -21,6 +21,9 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from application.integrity import verify_all, verify_stream
+from application.ledger.checkpoints import Checkpoints
+from application.ledger.notes import Signer, read_checkpoint
+from application.ledger.verify import verify_log
 from application.service import Safeguarding
 from domain.base import AuditedAggregate
 from domain.case import Case
@@ -31,6 +34,7 @@ from projections.engine import Projector
 from projections.store import ReadStore
 from tests.conftest import TEST_KEY
 from tests.support.clock import FakeClock
+from tests.support.tamper import flip_byte
 from tests.unit.domain.test_event_topics import ADDED, RELEASED
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "previous_release"
@@ -157,3 +161,20 @@ def _staff_audit(clock: FakeClock) -> Audit:
     return Audit(
         actor_id="staff-lew-1", role=Role.PARTNERSHIP.value, recorded_at=clock(), partnership="LEW"
     )
+
+
+def test_the_first_checkpoint_covers_the_previous_releases_events_and_verifies(
+    tmp_path: Path, make_settings: Callable[..., Any], make_tracker: Callable[..., Safeguarding]
+) -> None:
+    """A store that never had a checkpoint: the first one covers every event stored so far,
+    and the stored rows verify against it (and a changed old row does not)."""
+    app = loaded(tmp_path, make_settings, make_tracker)
+    signer = Signer.generate(app.settings.log_origin)
+    made = Checkpoints(app).make(signer)
+    assert made.size == sum(MANIFEST["topics"].values())
+    checkpoint = read_checkpoint(made.note, [signer.verifier]).checkpoint
+    assert verify_log(app, [checkpoint], [signer.verifier]).ok
+
+    stream = UUID(next(iter(MANIFEST["streams"])))
+    flip_byte(app, stream, 1)
+    assert not verify_log(app, [checkpoint], [signer.verifier]).ok
