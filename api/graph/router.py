@@ -36,5 +36,19 @@ async def _context(
     )
 
 
-def graphql_router() -> GraphQLRouter[GraphContext, None]:
-    return GraphQLRouter(schema, context_getter=_context, graphql_ide="graphiql")
+class _Router(GraphQLRouter[GraphContext, None]):
+    """strawberry's router with the GraphiQL page it is given (served from the
+    application's own files) instead of strawberry's, which loads GraphiQL from a CDN."""
+
+    def __init__(self, ide_html: str | None) -> None:
+        super().__init__(schema, context_getter=_context, graphql_ide="graphiql")
+        self._ide_html = ide_html
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return self._ide_html if self._ide_html is not None else super().graphql_ide_html
+
+
+def graphql_router(ide_html: str | None = None) -> GraphQLRouter[GraphContext, None]:
+    """``/graphql``; GET from a browser answers ``ide_html`` (GraphiQL), else strawberry's."""
+    return _Router(ide_html)

@@ -1,0 +1,5 @@
+"""case pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""statistics pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""work pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
