@@ -51,7 +51,10 @@ async def ask(
         error = result.errors[0]
         code = str((error.extensions or {}).get("code", "internal_error"))
         status = _STATUS.get(code, 500)
-        message = error.message if status != 500 else "Something went wrong on our side."
+        message = {
+            404: "There is no such case, or it is not one of your partnership's.",
+            500: "Something went wrong on our side.",
+        }.get(status, error.message)
         raise PageError(status, message)
     assert result.data is not None
     return result.data
