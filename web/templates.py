@@ -19,7 +19,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 _WORDS = {
     "icb": "ICB",
     "sos_ofsted_notification": "Secretary of State and Ofsted notified",
-    "met_late": "met late",
+    "met_late": "Met late",
     "cspr": "CSPR",
     "lfp": "Learning from Practice",
 }
