@@ -34,6 +34,11 @@ def test_partnership_staff_see_every_page_with_the_details_and_nothing_of_anothe
     walked, fresh, hil = (reference(site, c) for c in (cases.walked, cases.fresh, cases.hil))
 
     text = accessible(visit, "/")
+    # from the keyboard: the first Tab reaches the skip link, which moves focus to the page
+    visit.page.keyboard.press("Tab")
+    assert visit.page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    visit.page.keyboard.press("Enter")
+    assert visit.page.evaluate("document.activeElement.id") == "main-content"
     assert walked in text
     assert fresh in text
     assert hil not in text  # another partnership's case
