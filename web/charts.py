@@ -41,8 +41,9 @@ def _x(d: date, lo: date, hi: date, left: float, width: float) -> float:
     return left + width * (d - lo).days / days
 
 
-def _ticks(lo: date, hi: date, n: int = 6) -> list[date]:
-    step = max((hi - lo).days // n, 1)
+def _ticks(lo: date, hi: date, n: int = 5) -> list[date]:
+    """At most ``n + 1`` days from ``lo`` to ``hi``, evenly spaced (labels never overlap)."""
+    step = max(-(-(hi - lo).days // n), 1)
     return [lo + timedelta(days=step * i) for i in range(n + 1) if lo + timedelta(step * i) <= hi]
 
 
