@@ -4,13 +4,15 @@ critical findings on every page (none), and no request to any other origin (the 
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 import pytest
 
 from application.access import AccessLog
-from tests.e2e.web.conftest import Site, Visit
+from tests.e2e.web.conftest import TODAY, Site, Visit
 from tests.support.people import CHILD_NAME
+from tests.support.scenario import refer
 
 PAGES = ("/", "/deadlines", "/reviews", "/actions", "/statistics")
 
@@ -173,3 +175,34 @@ def test_a_case_document_downloads_through_the_page_and_is_logged(site: Site, wh
     assert path.read_bytes()[:5] == b"%PDF-"
     log = AccessLog(site.tracker.datastore).read(partnerships=["LEW"])
     assert any(e.principal_id == who and "scoping-pack" in e.operation for e in log)
+
+
+def test_the_tracker_pages_through_every_case_and_filters_by_the_day_received(
+    site: Site,
+) -> None:
+    for day in range(1, 27):  # 26 more cases, one a day from 1 February 2027
+        refer(site.tracker, site.clock, date(2027, 2, day))
+    site.clock.set_day(TODAY)
+    site.graph.project()
+    visit = site.visit("staff")
+    text = accessible(visit, "/")
+    assert "28 cases found" in text
+    first = visit.page.locator("#cases tbody tr")
+    assert first.count() == 25
+    seen = {first.nth(i).locator("th").inner_text() for i in range(25)}
+    visit.click("text=Next page")
+    assert visit.axe() == []
+    rest = visit.page.locator("#cases tbody tr")
+    assert rest.count() == 3
+    seen |= {rest.nth(i).locator("th").inner_text() for i in range(3)}
+    assert len(seen) == 28  # every case once
+    visit.click("text=First page")
+    assert visit.page.locator("#cases tbody tr").count() == 25
+
+    visit.page.fill("#received-from", "2027-02-10")
+    visit.page.fill("#received-to", "2027-02-12")
+    visit.click("text=Apply filters")
+    assert "3 cases found" in visit.text()
+    visit.go("/?received_from=2027-02-31")
+    assert "Received from must be a real date" in visit.page.inner_text(".govuk-error-summary")
+    assert visit.axe() == []
