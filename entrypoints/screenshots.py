@@ -2,7 +2,7 @@
 headless Chromium (Debian's, as the browser tests use) from a throwaway store of generated
 cases on a fixed day, so the same code gives the same pictures:
 
-    .venv/bin/python -m web.screenshots [--out docs/screenshots] [--chromium /usr/bin/chromium]
+    .venv/bin/python -m entrypoints.screenshots [--out docs/screenshots] [--chromium PATH]
 
 A development tool: it needs Playwright (the dev extras) and no network.
 """
