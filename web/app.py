@@ -50,6 +50,8 @@ def _docs(app: FastAPI) -> None:
             swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+            # no badge from validator.swagger.io (Swagger UI asks it on any host but localhost)
+            swagger_ui_parameters={"validatorUrl": None},
         )
 
 
