@@ -4,6 +4,14 @@
 #   docker build -t safeguarding-review-tracker .
 #   docker run --rm safeguarding-review-tracker --help          # = tracker --help
 #   docker run --rm safeguarding-review-tracker tracker keygen  # "tracker" may be repeated
+# The browser files (GOV.UK Frontend, Swagger UI, GraphiQL) from the npm registry, at the
+# committed lock file's versions, copied by the same script the set-up runs (scripts/assets).
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY web/assets/package.json web/assets/package-lock.json ./web/assets/
+COPY scripts/assets ./scripts/assets
+RUN bash scripts/assets
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -36,6 +44,8 @@ COPY documents ./documents
 COPY api ./api
 COPY scheduler ./scheduler
 COPY entrypoints ./entrypoints
+COPY web ./web
+COPY --from=assets /build/web/static/vendor ./web/static/vendor
 RUN pip install --no-deps . && pip check
 
 # the partnerships (a deployment mounts its own copy over this file; see docker-compose.yml)

@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Protocol
 from uuid import uuid4
 
@@ -57,9 +58,10 @@ class RequestGuard:
     which the command context stores in each event's metadata.
     """
 
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, max_body: int, form_paths: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_body = max_body
+        self.form_paths = form_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,7 +76,10 @@ class RequestGuard:
 
         if scope["method"] in _BODY_METHODS and _routed(scope):
             ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-            if ctype != b"application/json":
+            form = ctype == b"application/x-www-form-urlencoded" and scope["path"] in (
+                self.form_paths
+            )
+            if ctype != b"application/json" and not form:
                 await _problem(
                     send,
                     415,
@@ -176,6 +181,19 @@ class Background(Protocol):
     def stop(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Browser:
+    """What a browser is served beside the API, made by the composition root (the web
+    tracker, ``web/``): ``install`` adds its pages, static files and the API documentation
+    (``/docs``, ``/redoc``) to the app; ``graphiql_html`` is the GraphiQL page of
+    ``/graphql``; ``form_paths`` are the paths that take HTML form posts (sign in, sign
+    out), the only bodies other than JSON the request guard lets through."""
+
+    install: Callable[[FastAPI], None]
+    graphiql_html: str
+    form_paths: tuple[str, ...] = ()
+
+
 async def _bad_header(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BadHeaderError)
     return problems.problem(request, 400, exc.code, exc.message)
@@ -192,12 +210,15 @@ def create_app(
     projector: Background | None = None,
     scheduler: Background | None = None,
     close: Callable[[], None] | None = None,
+    browser: Browser | None = None,
 ) -> FastAPI:
     """The web app on the parts it is given (``entrypoints.bootstrap.web_app`` makes them):
     the write side, the access log, the outbox, the readers of the read models (one per
     server thread), the documents, and the threads to run beside the API
     (``app.state.projector``, ``app.state.scheduler``), started and stopped with it;
-    ``close`` runs last at shutdown (closing what the composer made for the app)."""
+    ``close`` runs last at shutdown (closing what the composer made for the app);
+    ``browser`` (the web tracker) serves the pages, ``/docs`` and GraphiQL from the
+    application's own files, else FastAPI's and strawberry's pages are used (from a CDN)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -236,6 +257,9 @@ def create_app(
             "metrics": False,
             "logs": False,
         },
+        # the browser's own /docs (from local files) replaces FastAPI's, from a CDN
+        docs_url=None if browser is not None else "/docs",
+        redoc_url=None if browser is not None else "/redoc",
     )
     app.state.safeguarding = safeguarding
     app.state.projector = projector
@@ -253,14 +277,21 @@ def create_app(
     app.include_router(outbox_routes.router)
     app.webhooks.include_router(webhooks_router())
     app.state.access_log = access_log
+    ide = browser.graphiql_html if browser is not None else None
     app.include_router(
-        graphql_router(tracing=settings.tracing), prefix="/graphql", include_in_schema=False
+        graphql_router(ide, tracing=settings.tracing), prefix="/graphql", include_in_schema=False
     )
     app.include_router(health.router)
     app.include_router(metrics_router)
     openapi.install(app)
+    if browser is not None:
+        browser.install(app)
     app.state.metrics = Metrics(app)
-    app.add_middleware(RequestGuard, max_body=settings.api_max_body_bytes)
+    app.add_middleware(
+        RequestGuard,
+        max_body=settings.api_max_body_bytes,
+        form_paths=browser.form_paths if browser is not None else (),
+    )
     # outermost: measures and logs every answer, the guard's 413/415 included
     app.add_middleware(Observe, metrics=app.state.metrics)
     return app

@@ -171,3 +171,23 @@ def list_keys(app: Application[UUID]) -> Iterator[KeyInfo]:
             key: ApiKey = app.repository.get(UUID(str(n.originator_id)))
             yield _info(key)
         start = batch[-1].id + 1
+
+
+def key_id_of(presented: str) -> str | None:
+    """The key id a presented key names (its form only: ``authenticate`` checks it)."""
+    parts = presented.split("_", 2)
+    if len(parts) != 3 or parts[0] != PREFIX or len(parts[1]) != 12:
+        return None
+    return parts[1]
+
+
+def principal_of_key(app: Application[UUID], key_id: str) -> Principal | None:
+    """The principal of the key ``key_id`` while it is not revoked (for a session opened
+    with it: the secret was checked at sign-in and is not kept)."""
+    if len(key_id) != 12:
+        return None
+    try:
+        key: ApiKey = app.repository.get(ApiKey.create_id(key_id))
+    except AggregateNotFoundError:
+        return None
+    return None if key.revoked else key.principal()

@@ -151,6 +151,12 @@ class Settings(BaseSettings):
     public_url: str = Field(
         "http://127.0.0.1:8000", description="the API's address, for links in e-mails"
     )
+    web_session_idle_minutes: float = Field(
+        30, gt=0, description="a web tracker session ends after this long without a request"
+    )
+    web_session_hours: float = Field(
+        8, gt=0, description="a web tracker session ends this long after sign-in, whatever"
+    )
     aggregate_cache_size: int = Field(
         2000, ge=0, description="aggregates kept in memory between commands (0 disables the cache)"
     )

@@ -17,7 +17,7 @@ the API or the scheduler; ``api/`` and ``scheduler/`` receive what they run on
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -133,6 +133,7 @@ def web_app(
     # (``tracker keys list`` or ``tracker verify`` start without it).
     from api.app import create_app
     from api.readers import Readers
+    from web.app import browser
 
     settings = settings or (app.settings if app is not None else Settings())
     if settings.tracing:
@@ -154,4 +155,11 @@ def web_app(
         projector=follower,
         scheduler=service,
         close=app.close if made else None,
+        browser=browser(
+            app,
+            access_log,
+            idle=timedelta(minutes=settings.web_session_idle_minutes),
+            lifetime=timedelta(hours=settings.web_session_hours),
+            public_url=settings.public_url,
+        ),
     )

@@ -3,7 +3,7 @@ browser (the page itself needs no key; every query does)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Header, HTTPException, Request
 from strawberry.fastapi import GraphQLRouter
@@ -36,7 +36,22 @@ async def _context(
     )
 
 
-def graphql_router(*, tracing: bool = False) -> GraphQLRouter[GraphContext, None]:
-    """``tracing``: with spans of each operation and resolver (never their arguments)."""
-    chosen = make_schema(tracing=True) if tracing else schema
-    return GraphQLRouter(chosen, context_getter=_context, graphql_ide="graphiql")
+class _Router(GraphQLRouter[GraphContext, None]):
+    """strawberry's router with the GraphiQL page it is given (served from the
+    application's own files) instead of strawberry's, which loads GraphiQL from a CDN."""
+
+    def __init__(self, ide_html: str | None, chosen: Any) -> None:
+        super().__init__(chosen, context_getter=_context, graphql_ide="graphiql")
+        self._ide_html = ide_html
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return self._ide_html if self._ide_html is not None else super().graphql_ide_html
+
+
+def graphql_router(
+    ide_html: str | None = None, *, tracing: bool = False
+) -> GraphQLRouter[GraphContext, None]:
+    """``/graphql``; GET from a browser answers ``ide_html`` (GraphiQL), else strawberry's;
+    ``tracing``: with spans of each operation and resolver (never their arguments)."""
+    return _Router(ide_html, make_schema(tracing=True) if tracing else schema)

@@ -167,7 +167,12 @@ def dockerfile() -> list[tuple[str, str]]:
 
 def test_the_dockerfile_installs_the_project_and_runs_as_a_user() -> None:
     instructions = dockerfile()
-    assert instructions[0] == ("FROM", "python:3.11-slim")
+    stages = [v for k, v in instructions if k == "FROM"]
+    # the browser files are made in a first stage by the set-up's own script; the image is
+    # the last stage
+    assert stages == ["node:20-bookworm-slim AS assets", "python:3.11-slim"]
+    assert ("RUN", "bash scripts/assets") in instructions
+    assert ("COPY", "--from=assets /build/web/static/vendor ./web/static/vendor") in instructions
     assert any(k == "RUN" and "pip install --no-deps ." in v for k, v in instructions)
     users = [v for k, v in instructions if k == "USER"]
     assert users

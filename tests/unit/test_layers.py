@@ -8,6 +8,8 @@ layer is parsed and each of its imports checked -- at the top, inside functions,
 - ``documents/`` (rendered from the application and the read models) imports nothing of
   ``api/`` or ``scheduler/``;
 - ``api/`` and ``scheduler/`` do not import each other: each receives what it runs on;
+- ``web/`` (the pages, asking ``api.graph`` in process) imports nothing of ``scheduler/``, and
+  no layer but the composition root imports it (``api`` receives it);
 - nothing imports ``entrypoints/``, the composition root that wires them all.
 """
 
@@ -20,14 +22,24 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ("domain", "application", "projections", "documents", "api", "scheduler", "entrypoints")
+LAYERS = (
+    "domain",
+    "application",
+    "projections",
+    "documents",
+    "api",
+    "scheduler",
+    "web",
+    "entrypoints",
+)
 FORBIDDEN: dict[str, set[str]] = {
-    "domain": {"application", "projections", "documents", "api", "scheduler", "entrypoints"},
-    "application": {"projections", "documents", "api", "scheduler", "entrypoints"},
-    "projections": {"documents", "api", "scheduler", "entrypoints"},
-    "documents": {"api", "scheduler", "entrypoints"},
-    "api": {"scheduler", "entrypoints"},
-    "scheduler": {"api", "documents", "entrypoints"},
+    "domain": {"application", "projections", "documents", "api", "scheduler", "web", "entrypoints"},
+    "application": {"projections", "documents", "api", "scheduler", "web", "entrypoints"},
+    "projections": {"documents", "api", "scheduler", "web", "entrypoints"},
+    "documents": {"api", "scheduler", "web", "entrypoints"},
+    "api": {"scheduler", "web", "entrypoints"},
+    "scheduler": {"api", "documents", "web", "entrypoints"},
+    "web": {"scheduler", "entrypoints"},
     "entrypoints": set(),
 }
 
