@@ -13,6 +13,8 @@ What is measured (aggregate numbers only: no case, person or key is ever a label
   increase is the number of events appended by every process;
 - ``tracker_read_model_position{model}`` and ``tracker_read_model_lag{model}`` at scrape
   time (from ``rm_tracking``, so also right when ``tracker project`` runs elsewhere);
+- ``tracker_read_model_quarantined_events{model}``: stored events a read model could not
+  take (undecodable, or text the database refuses) and set aside (``projections.quarantine``);
 - ``tracker_scheduler_job_runs_total{job}``, ``tracker_scheduler_job_failures_total{job}``
   and ``tracker_scheduler_leading`` for the scheduler thread of this process, when it has one
   (a separate ``tracker schedule`` process is not seen here);
@@ -110,6 +112,19 @@ class _StateCollector(Collector):
                 lag.add_metric([name], end - max(at, 0))
             yield position
             yield lag
+        try:
+            set_aside = self.app.state.readers.get().quarantine_counts()
+        except Exception as e:
+            log.warning("metrics: the quarantine could not be read (%s)", type(e).__name__)
+        else:
+            quarantined = GaugeMetricFamily(
+                "tracker_read_model_quarantined_events",
+                "stored events each read model could not take and set aside (see tracker verify)",
+                labels=["model"],
+            )
+            for name, n in sorted(set_aside.items()):
+                quarantined.add_metric([name], n)
+            yield quarantined
         try:
             outbox: Outbox = self.app.state.outbox  # the app's own, given to create_app
             backlog = outbox.backlog()

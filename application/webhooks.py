@@ -35,7 +35,7 @@ from eventsourcing.persistence import IntegrityError
 from application.context import Principal
 from application.errors import IdempotencyKeyReusedError, NotFoundError, NotPermittedError
 from application.sidetables import SideTables
-from domain.values import Role
+from domain.values import CONTROL_CHARACTERS, Role
 
 if TYPE_CHECKING:
     from application.service import Safeguarding
@@ -114,7 +114,7 @@ def check_url(url: str) -> str:
         raise InvalidWebhookUrlError("the webhook URL is required")
     if len(url) > MAX_URL_LENGTH:
         raise InvalidWebhookUrlError(f"the webhook URL is longer than {MAX_URL_LENGTH} characters")
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+    if any(ch.isspace() for ch in url) or CONTROL_CHARACTERS.search(url):
         raise InvalidWebhookUrlError("the webhook URL contains spaces or control characters")
     try:
         parts = urlsplit(url)
@@ -202,6 +202,8 @@ class WebhookSubscriptions(SideTables):
             agency = principal.agency.strip()
         if len(agency) > MAX_AGENCY_LENGTH:
             raise InvalidWebhookError(f"agency is longer than {MAX_AGENCY_LENGTH} characters")
+        if CONTROL_CHARACTERS.search(agency):
+            raise InvalidWebhookError("agency contains a control character")
         url = check_url(url)
         fingerprint = hashlib.sha256(
             json.dumps([chosen, agency, url], separators=(",", ":")).encode()

@@ -28,7 +28,7 @@ from domain.calendar import WorkingDayCalendar
 from domain.case import Case
 from domain.review import Review
 from domain.timescales import Timescales
-from domain.values import Audit, Role
+from domain.values import Audit, Role, refuse_control_characters
 
 if TYPE_CHECKING:
     from application.config import Partnerships
@@ -91,6 +91,10 @@ class Act:
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
+            # whatever the surface (REST, the CLI, an import, the generator), no text of an
+            # act carries a control character: it could stop the read side (PostgreSQL
+            # refuses NUL) and it is never what a form meant
+            refuse_control_characters(value, f.name)
             if isinstance(value, list):  # sequences are tuples, as the events store them
                 object.__setattr__(self, f.name, tuple(value))
 

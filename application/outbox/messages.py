@@ -32,6 +32,7 @@ class Kind(StrEnum):
     REMINDER = "reminder_issued"
     BREACH = "deadline_breached"
     DIGEST = "digest"
+    ALERT = "alert"  # to the partnership's contacts: the read side set an event aside
 
 
 # The filters ``deliveries`` takes: a status, or "failing" (pending after a failed attempt).

@@ -13,6 +13,8 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
+from domain.errors import InvalidValueError
+from domain.values import refuse_control_characters
 from entrypoints.cli.config_check import cmd_config_check
 from entrypoints.cli.data import cmd_demo, cmd_generate, cmd_summary, cmd_verify
 from entrypoints.cli.documents import add_commands as add_document_commands
@@ -135,7 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, value in vars(args).items():
+        try:  # no control character reaches the store or a query from the command line
+            refuse_control_characters(value, "--" + name.replace("_", "-"))
+        except InvalidValueError as e:
+            parser.error(e.message)
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:

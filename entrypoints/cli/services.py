@@ -91,6 +91,16 @@ def _projector(args: argparse.Namespace) -> tuple[Safeguarding, Projector]:
     return app, bootstrap.projector(app)
 
 
+def report_quarantined(projector: Projector) -> None:
+    """Print every event a read model set aside (it went on without it)."""
+    for q in projector.quarantined():
+        print(
+            f"QUARANTINED position {q.position} ({q.topic}, stream {q.stream} version "
+            f"{q.stream_version}) in read model {q.model}: {q.error}",
+            flush=True,
+        )
+
+
 def cmd_project(args: argparse.Namespace) -> int:
     """Build and follow the read models; one leader per database, others stand by."""
     app, projector = _projector(args)
@@ -107,6 +117,7 @@ def cmd_project(args: argparse.Namespace) -> int:
         projector.setup(progress=bar.update)
         projector.catch_up(batch_size=args.batch, progress=bar.update)
     print(f"caught up at position {end}", flush=True)
+    report_quarantined(projector)
     if not args.once:  # until stopped (Ctrl-C, SIGTERM): each batch commits or not at all
         projector.follow(lambda: False, batch_size=args.batch, poll=args.poll)
     projector.store.close()
@@ -134,6 +145,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     with tqdm(total=end, unit="event", desc="rebuild", disable=args.quiet or None) as bar:
         projector.rebuild(*chosen, progress=bar.update)
     print(f"rebuilt {', '.join(chosen)} up to position {end}")
+    report_quarantined(projector)
     projector.store.close()
     app.close()
     return 0

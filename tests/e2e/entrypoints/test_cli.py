@@ -285,3 +285,14 @@ def test_serve_answers_health_and_readiness_and_logs_json_lines(
     assert lines
     for line in lines:
         assert {"time", "level", "logger", "message"} <= set(json.loads(line))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_control_character_in_an_argument_is_refused_before_anything_runs(
+    store: dict[str, Any],
+) -> None:
+    made = tracker_cli(store, "keys", "create", "--principal", "mash\x1blew", "--role", "agency")
+    assert made.returncode == 2
+    assert "--principal contains the control character U+001B" in made.stderr
+    listed = tracker_cli(store, "keys", "list")
+    assert "mash" not in listed.stdout
