@@ -33,7 +33,7 @@ def test_a_nul_event_and_an_undecodable_one_are_set_aside_and_reported(
     damaged = referred(app, clock)
     clock.set_day(date(2027, 1, 5))
     healthy = referred(app, clock)  # recorded after both: the models must reach it
-    poisoned_version = app.repository.get(poisoned).version
+    poisoned_version: int = app.repository.get(poisoned).version
     # an old release let a NUL through; an insider's (or a disk's) flipped byte
     rewrite_text(app, poisoned, poisoned_version, "SLaM NHS Trust", "SLaM\u0000NHS Trust")
     flip_byte(app, damaged, 1)
