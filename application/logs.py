@@ -1,7 +1,7 @@
 """Structured logs: one JSON object per line, and never personal data.
 
 ``configure_logging(level)`` sends every logger's records to stderr (or ``stream``) as JSON
-lines: ``time`` (UTC, ISO 8601), ``level``, ``logger``, ``message`` and, when known, the
+lines: ``time`` (UTC, ISO 8601), ``level``, ``logger``, ``pid``, ``message`` and, when known, the
 ``request_id``, ``principal_id``, ``case_id`` / ``review_id`` of the request being served
 (set by the API per request through :func:`request_context` and :func:`bind`) and the
 scheduler's ``run_id``. ``uvicorn_log_config(level)`` is the same configuration as a
@@ -117,6 +117,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
+            "pid": record.process,  # which server worker (``--workers``) wrote it
         }
         if record.name.startswith(_WITHHELD):
             line["message"] = "message withheld (it may quote user input)"

@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     kc.set_defaults(func=cmd_keys_create)
     kl = member(keys, "list", "list every key: id, state, role, principal, agency, partnerships")
     kl.set_defaults(func=cmd_keys_list)
-    kr = member(keys, "revoke", "revoke a key by its id (it stops working within the key cache)")
+    kr = member(keys, "revoke", "revoke a key by its id (every API process refuses it within 1 s)")
     kr.add_argument("key_id", help="the key id `keys create` and `keys list` show")
     kr.add_argument("--reason", default="", help="why, kept with the revocation")
     kr.set_defaults(func=cmd_keys_revoke)
