@@ -115,6 +115,7 @@ async def _application(request: Request, exc: Exception) -> JSONResponse:
     status = {
         app_errors.NotFoundError: 404,
         app_errors.NotPermittedError: 403,
+        app_errors.TooFewToShowError: 403,
         app_errors.IdempotencyKeyReusedError: 422,
         app_errors.ConcurrentWriteError: 409,
     }.get(type(exc), 400)

@@ -8,6 +8,8 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from application.errors import refuse_small_counts
+
 T = TypeVar("T")
 
 
@@ -39,9 +41,20 @@ class Connection(Generic[T]):
 
 
 def connection(
-    nodes: Sequence[Any], cursors: Sequence[str], total: int, more: bool, after: str | None
+    nodes: Sequence[Any],
+    cursors: Sequence[str],
+    total: int,
+    more: bool,
+    after: str | None,
+    *,
+    analyst: bool = False,
+    what: str = "cases",
 ) -> Any:
-    """A page of ``nodes``, each with its cursor (``after``: the cursor the page began after)."""
+    """A page of ``nodes``, each with its cursor (``after``: the cursor the page began after).
+
+    For an analyst, a filter matching 1 to 4 is refused (``too_few_to_show``): neither the
+    count nor the rows of fewer than 5, as the statistics suppress such counts."""
+    refuse_small_counts(analyst, total, what)
     return Connection(
         edges=[Edge(cursor=c, node=n) for n, c in zip(nodes, cursors, strict=True)],
         page_info=PageInfo(

@@ -11,6 +11,7 @@ from api.graph.connections import Connection, Direction, connection
 from api.graph.context import GraphContext
 from api.graph.deadlines.types import DeadlineFilter, DeadlineNode, DeadlineOrder
 from api.graph.limits import page_size
+from domain.values import Role
 from projections import deadlines as rm_deadlines
 
 
@@ -56,4 +57,12 @@ class DeadlinesQuery:
             after=after,
         )
         nodes = [DeadlineNode.of(d) for d in page.rows]
-        return connection(nodes, page.cursors, page.total, page.has_next, after)  # type: ignore[no-any-return]
+        return connection(  # type: ignore[no-any-return]
+            nodes,
+            page.cursors,
+            page.total,
+            page.has_next,
+            after,
+            analyst=ctx.caller().role is Role.ANALYST,
+            what="clocks",
+        )

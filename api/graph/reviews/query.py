@@ -11,6 +11,7 @@ from api.graph.connections import Connection, connection
 from api.graph.context import GraphContext
 from api.graph.limits import page_size
 from api.graph.reviews.types import ActionFilter, ActionNode, ReviewNode
+from domain.values import Role
 from projections import reviews as rm_reviews
 
 
@@ -40,7 +41,15 @@ class ReviewsQuery:
             after=after,
         )
         nodes = [ReviewNode.of(r, page.rows) for r in page.rows]
-        return connection(nodes, page.cursors, page.total, page.has_next, after)  # type: ignore[no-any-return]
+        return connection(  # type: ignore[no-any-return]
+            nodes,
+            page.cursors,
+            page.total,
+            page.has_next,
+            after,
+            analyst=ctx.caller().role is Role.ANALYST,
+            what="reviews",
+        )
 
     @strawberry.field(description="Actions agreed in reviews, soonest due first")
     def actions(
@@ -72,4 +81,12 @@ class ReviewsQuery:
             after=after,
         )
         nodes = [ActionNode.of(a) for a in page.rows]
-        return connection(nodes, page.cursors, page.total, page.has_next, after)  # type: ignore[no-any-return]
+        return connection(  # type: ignore[no-any-return]
+            nodes,
+            page.cursors,
+            page.total,
+            page.has_next,
+            after,
+            analyst=ctx.caller().role is Role.ANALYST,
+            what="actions",
+        )

@@ -14,7 +14,7 @@ from application.service import Safeguarding
 from domain.base import LONDON
 from domain.case import Case
 from domain.clocks import case_clocks
-from tests.e2e.graphql.helpers import EVERYTHING_AN_ANALYST_MAY_ASK, walked
+from tests.e2e.graphql.helpers import EVERYTHING_AN_ANALYST_MAY_ASK, walked, walked_among_others
 from tests.support import tamper
 from tests.support.clock import FakeClock
 from tests.support.graph import Graph
@@ -170,7 +170,7 @@ ACCESS = """query($id: ID) { accessLog(caseId: $id) { edges { node {
 def test_every_read_of_personal_data_is_logged_and_the_log_cannot_be_changed(
     graph: Graph, clock: FakeClock
 ) -> None:
-    case_id = walked(graph, clock)
+    case_id = walked_among_others(graph, clock)
     assert graph.query("scrutineer", ACCESS, id=case_id)["accessLog"]["edges"] == []
     # reads without personal data are not logged
     graph.query("staff", "query($id: ID!) { case(id: $id) { reference stage } }", id=case_id)
