@@ -25,6 +25,7 @@ import json
 import logging
 import logging.config
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -180,6 +181,30 @@ def configure_logging(level: str | int = "INFO", *, stream: IO[str] | None = Non
         named.propagate = True
     for name, named_level in _LEVELS.items():
         logging.getLogger(name).setLevel(named_level)
+    capture_uncaught()
+
+
+def capture_uncaught() -> None:
+    """What would otherwise reach stderr as a bare traceback, as JSON lines too: warnings
+    (APScheduler's missed runs), and exceptions escaping a thread (APScheduler's own
+    threads, a job store that fails) or the main program."""
+    logging.captureWarnings(True)
+    uncaught = logging.getLogger("tracker.uncaught")
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        uncaught.error(
+            "an exception escaped thread %s",
+            getattr(args.thread, "name", "?"),
+            exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
+        )
+
+    def main_hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        uncaught.critical("an exception ended the program", exc_info=(kind, value, tb))
+
+    threading.excepthook = thread_hook
+    sys.excepthook = main_hook
 
 
 def uvicorn_log_config(level: str = "INFO") -> dict[str, Any]:

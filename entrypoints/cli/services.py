@@ -19,7 +19,7 @@ from application.acts import ReferSeriousIncident
 from application.keys import issue_key, list_keys
 from application.logs import configure_logging, uvicorn_log_config
 from application.service import Safeguarding
-from application.settings import Environment, Settings
+from application.settings import Database, Environment, Settings
 from entrypoints import bootstrap
 from entrypoints.cli.common import safeguarding_of, settings_of
 from projections.engine import Projector
@@ -34,6 +34,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.sqlite:
         os.environ["TRACKER_DATABASE"] = "sqlite"
         os.environ["TRACKER_SQLITE_PATH"] = str(args.sqlite)
+    workers = args.workers or settings.api_workers
+    if workers > 1 and (args.sqlite or settings.database is Database.SQLITE):
+        # several processes writing one SQLite file meet "database is locked" under load
+        # (a 500 for the loser): the embedded default is one server process
+        print(
+            f"refused: --workers {workers} on SQLite; the embedded store serves one process "
+            "(threads within it). Run with --workers 1, or on PostgreSQL "
+            "(TRACKER_DATABASE=postgres) for several.",
+            file=sys.stderr,
+        )
+        return 2
     app = bootstrap.safeguarding(settings)
     # production makes its keys with `tracker keys create` (replicas must not race to mint one)
     if settings.env is not Environment.PRODUCTION and not any(True for _ in list_keys(app)):
@@ -44,7 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         factory=True,
         host=args.host or settings.api_host,
         port=args.port or settings.api_port,
-        workers=args.workers or settings.api_workers,
+        workers=workers,
         log_config=uvicorn_log_config(settings.log_level),  # JSON lines in every worker
         access_log=False,  # the API writes its own access line, without query strings
     )

@@ -296,3 +296,13 @@ def test_a_control_character_in_an_argument_is_refused_before_anything_runs(
     assert "--principal contains the control character U+001B" in made.stderr
     listed = tracker_cli(store, "keys", "list")
     assert "mash" not in listed.stdout
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_serve_refuses_several_workers_on_sqlite_with_a_clear_message(
+    store: dict[str, Any],
+) -> None:
+    refused = tracker_cli(store, "serve", "--workers", "2", "--port", str(free_port()))
+    assert refused.returncode == 2
+    assert "refused: --workers 2 on SQLite" in refused.stderr
+    assert "PostgreSQL" in refused.stderr

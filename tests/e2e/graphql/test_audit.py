@@ -235,3 +235,12 @@ def test_a_rest_read_of_a_case_with_personal_data_is_in_the_same_access_log(
         ("la", "partner", ["incident", "referral"], "rest-1")
     ]
     assert log[0]["operation"] == "GET /api/v1/cases/{id}"
+
+
+def test_an_instant_before_year_one_in_utc_is_a_bad_argument_not_a_crash(graph: Graph) -> None:
+    for field in (
+        '{ accessLog(since: "0001-01-01T00:00:00+14:00") { edges { node { id } } } }',
+        '{ accessLog(until: "9999-12-31T23:59:59-14:00") { edges { node { id } } } }',
+    ):
+        errors = graph.errors("scrutineer", field)
+        assert [e["extensions"]["code"] for e in errors] == ["bad_argument"], field
