@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,11 +19,11 @@ from application.logs import configure_logging
 
 @pytest.fixture
 def stream() -> Iterator[io.StringIO]:
-    hooks = threading.excepthook, __import__("sys").excepthook
+    hooks = threading.excepthook, sys.excepthook
     out = io.StringIO()
     configure_logging("INFO", stream=out)
     yield out
-    threading.excepthook, __import__("sys").excepthook = hooks
+    threading.excepthook, sys.excepthook = hooks
     logging.captureWarnings(False)
     configure_logging("INFO")
 
