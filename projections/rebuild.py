@@ -28,6 +28,7 @@ from application.service import Safeguarding
 from domain.calendar import WorkingDayCalendar
 from projections import quarantine
 from projections.decoding import CHAINED_TOPICS, Applied, Decoder, Row
+from projections.lifeline import PARENT_VARIABLE, die_with_parent
 from projections.store import Cursor, ReadStore
 
 if TYPE_CHECKING:  # the engine runs rebuilds: it imports this module
@@ -252,6 +253,7 @@ class _Worker:
 
 def worker_main() -> None:
     """A rebuild worker process's main: replay the partition given on stdin."""
+    die_with_parent()
     worker, partition = pickle.load(sys.stdin.buffer)  # noqa: S301 - from our parent
     _run_worker(worker, partition)
 
@@ -323,7 +325,11 @@ def replay_in_parallel(
     worker, count = spec
     # A fresh interpreter per worker (not multiprocessing: it would re-run the caller's
     # main module), told what to replay on its stdin.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+        PARENT_VARIABLE: str(os.getpid()),
+    }
     processes = []
     try:
         for index in range(1, count):

@@ -70,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     rb = add("rebuild", "replay read models from zero into fresh tables and swap them in")
     rb.add_argument("name", nargs="?", help="timeline, tracker, deadlines or reviews")
     rb.add_argument("--all", action="store_true", help="rebuild every read model")
+    rb.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes to split the streams across (PostgreSQL; default: one per core, up "
+        "to 4, from 50,000 events)",
+    )
     rb.set_defaults(func=cmd_rebuild)
 
     sc = add(

@@ -154,7 +154,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         return 2
     end = app.recorder.max_notification_id() or 0
     with tqdm(total=end, unit="event", desc="rebuild", disable=args.quiet or None) as bar:
-        projector.rebuild(*chosen, progress=bar.update)
+        projector.rebuild(*chosen, progress=bar.update, workers=args.workers)
     print(f"rebuilt {', '.join(chosen)} up to position {end}")
     report_quarantined(projector)
     projector.store.close()
