@@ -28,6 +28,7 @@ PROBLEM_JSON = "application/problem+json"
 _UNPROCESSABLE = (
     domain_errors.InvalidValueError,
     domain_errors.EffectiveDateInFutureError,
+    domain_errors.EffectiveDateOutOfRangeError,
     domain_errors.EffectiveDateBeforeCaseBeganError,
     domain_errors.NotASafeguardingPartnerError,
     domain_errors.CorrectionNotAllowedError,

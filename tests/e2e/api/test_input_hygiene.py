@@ -134,3 +134,39 @@ def test_deep_json_in_a_rest_body_is_a_4xx(api: Api) -> None:
         headers={**api.headers("mash"), "Content-Type": "application/json"},
     )
     assert 400 <= r.status_code < 500, r.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("received_on", "0008-04-30", "effective_date_out_of_range"),
+        ("received_on", "1989-12-31", "effective_date_out_of_range"),
+        ("aware_on", "0001-01-01", "effective_date_out_of_range"),
+    ],
+)
+def test_a_date_outside_the_sane_range_is_422(api: Api, field: str, value: str, code: str) -> None:
+    before = api.position()
+    r = api.post(f"{V1}/cases/serious-incidents", body("refer_serious_incident", **{field: value}))
+    p = problem(r, 422, code)
+    assert value in p["detail"]
+    assert api.position() == before
+
+
+def test_a_planned_date_more_than_a_year_ahead_is_422(api: Api) -> None:
+    case = refer(api)
+    decide(api, case)
+    assert (
+        api.post(f"{V1}/cases/{case}/panel-notification", body("notify_national_panel")).status_code
+        == 200
+    )
+    r = api.post(
+        f"{V1}/cases/{case}/rapid-review", body("start_rapid_review", meeting_on="2099-01-01")
+    )
+    problem(r, 422, "effective_date_out_of_range")
+    incident = body("refer_serious_incident")
+    incident["incident"]["occurred_on"] = "1900-01-01"
+    problem(
+        api.post(f"{V1}/cases/serious-incidents", incident, as_="mash"),
+        422,
+        "effective_date_out_of_range",
+    )
