@@ -67,7 +67,13 @@ def test_generated_histories_obey_every_guard_and_are_reproducible(
     assert all(r.ok for r in verify_all(app))
     app.close()
 
-    again = Safeguarding(Settings(_env_file=None, sqlite_path=tmp_path / "again.sqlite"))
+    again = Safeguarding(
+        Settings(
+            _env_file=None,
+            sqlite_path=tmp_path / "again.sqlite",
+            encryption_key_file=tmp_path / "again-key.txt",
+        )
+    )
     assert generate(again, 120, seed=42).by_stage == stats.by_stage
     again.close()
 
