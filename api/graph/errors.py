@@ -39,7 +39,11 @@ class ErrorCodes(SchemaExtension):
         answered = []
         for error in result.errors:
             original = error.original_error
-            if original is None:
+            if original is None or (
+                error.path is None and isinstance(original, GraphQLError | ValueError | TypeError)
+            ):
+                # the request itself: a document that does not validate, or a variable its
+                # type cannot hold (an Int past 32 bits), before any field ran
                 code = "invalid_query"
             elif isinstance(original, PUBLIC_ERRORS):
                 code = _code(original)
