@@ -39,11 +39,13 @@ class ErrorCodes(SchemaExtension):
         answered = []
         for error in result.errors:
             original = error.original_error
-            if original is None or (
-                error.path is None and isinstance(original, GraphQLError | ValueError | TypeError)
+            if (
+                original is None
+                or isinstance(original, GraphQLError)
+                or (error.path is None and isinstance(original, ValueError | TypeError))
             ):
-                # the request itself: a document that does not validate, or a variable its
-                # type cannot hold (an Int past 32 bits), before any field ran
+                # the request itself: a document that does not validate, a variable its type
+                # cannot hold (an Int past 32 bits), a null for an argument that takes none
                 code = "invalid_query"
             elif isinstance(original, PUBLIC_ERRORS):
                 code = _code(original)
