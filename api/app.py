@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import parse_qs
 from uuid import uuid4
 
 from fastapi import FastAPI, Request
@@ -24,7 +25,7 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import health, openapi, problems
+from api import health, inputs, openapi, problems
 from api.deps import BadHeaderError, KeyCache
 from api.graph.router import graphql_router
 from api.metrics import Metrics, Observe
@@ -74,6 +75,15 @@ class RequestGuard:
         logs.bind(request_id=request_id)
         rid_header = (b"x-request-id", request_id.encode())
 
+        try:
+            inputs.check_query_string(scope.get("query_string", b""))
+            if scope["path"].rstrip("/") == "/graphql" and scope["method"] == "GET":
+                query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+                inputs.check_graphql_request(b"", {k: v[0] for k, v in query.items()})
+        except inputs.InputRefusedError as e:
+            await _problem(send, e.status, e.code, e.message, scope, rid_header)
+            return
+
         if scope["method"] in _BODY_METHODS and _routed(scope):
             ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
             form = ctype == b"application/x-www-form-urlencoded" and scope["path"] in (
@@ -103,6 +113,43 @@ class RequestGuard:
 
         received = 0
         started = False
+        if scope["method"] == "POST" and scope["path"].rstrip("/") == "/graphql":
+            # a GraphQL request is read whole (it is small: max_body) and checked before
+            # the parser sees it: no nesting past MAX_NESTING, no control characters
+            chunks = []
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    break
+                chunks.append(message.get("body", b""))
+                if sum(map(len, chunks)) > self.max_body:
+                    await _problem(
+                        send,
+                        413,
+                        "body_too_large",
+                        f"the body is larger than {self.max_body} bytes",
+                        scope,
+                        rid_header,
+                    )
+                    return
+                if not message.get("more_body", False):
+                    break
+            whole = b"".join(chunks)
+            try:
+                inputs.check_graphql_request(whole, {})
+            except inputs.InputRefusedError as e:
+                await _problem(send, e.status, e.code, e.message, scope, rid_header)
+                return
+            replayed = False
+
+            async def replay() -> Message:
+                nonlocal replayed
+                if replayed:
+                    return await receive()
+                replayed = True
+                return {"type": "http.request", "body": whole, "more_body": False}
+
+            receive = replay
 
         async def limited_receive() -> Message:
             nonlocal received

@@ -58,6 +58,15 @@ def readiness(safeguarding: Safeguarding, readers: Readers) -> tuple[bool, dict[
                 f"read model {name} is {lag} positions behind the log (more than {max_lag})"
             )
     found: dict[str, Any] = {"log_end": end, "max_lag": max_lag, "read_models": models}
+    try:
+        set_aside = readers.get().quarantine_counts()
+    except Exception as e:
+        log.warning("readiness: the quarantine could not be read (%s)", type(e).__name__)
+    else:
+        # still ready (every other event is served), but said: see `tracker verify`
+        found["quarantined_events"] = sum(set_aside.values())
+        for name, n in set_aside.items():
+            models[name]["quarantined"] = n
     if problems_found:
         found["problems"] = problems_found
     return not problems_found, found

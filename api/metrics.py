@@ -13,6 +13,8 @@ What is measured (aggregate numbers only: no case, person or key is ever a label
   increase is the number of events appended by every process;
 - ``tracker_read_model_position{model}`` and ``tracker_read_model_lag{model}`` at scrape
   time (from ``rm_tracking``, so also right when ``tracker project`` runs elsewhere);
+- ``tracker_read_model_quarantined_events{model}``: stored events a read model could not
+  take (undecodable, or text the database refuses) and set aside (``projections.quarantine``);
 - ``tracker_scheduler_job_runs_total{job}``, ``tracker_scheduler_job_failures_total{job}``
   and ``tracker_scheduler_leading`` for the scheduler thread of this process, when it has one
   (a separate ``tracker schedule`` process has its own metrics port);
@@ -77,6 +79,7 @@ class Metrics:
                 lambda: state.safeguarding.recorder,
                 positions=lambda: state.readers.get().positions(),
                 outbox=lambda: state.outbox,  # the app's own, given to create_app
+                quarantined=lambda: state.readers.get().quarantine_counts(),
             ),
             SchedulerCollector(lambda: getattr(state, "scheduler", None)),
         )

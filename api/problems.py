@@ -29,6 +29,7 @@ PROBLEM_JSON = "application/problem+json"
 UNPROCESSABLE = (
     domain_errors.InvalidValueError,
     domain_errors.EffectiveDateInFutureError,
+    domain_errors.EffectiveDateOutOfRangeError,
     domain_errors.EffectiveDateBeforeCaseBeganError,
     domain_errors.NotASafeguardingPartnerError,
     domain_errors.CorrectionNotAllowedError,
@@ -116,6 +117,7 @@ async def _application(request: Request, exc: Exception) -> JSONResponse:
     status = {
         app_errors.NotFoundError: 404,
         app_errors.NotPermittedError: 403,
+        app_errors.TooFewToShowError: 403,
         app_errors.IdempotencyKeyReusedError: 422,
         app_errors.ConcurrentWriteError: 409,
     }.get(type(exc), 400)

@@ -46,3 +46,22 @@ class ReadModelBehindError(ApplicationError):
     """A read asked for a log position the read models have not reached in time."""
 
     code = "read_model_behind"
+
+
+SUPPRESS_BELOW = 5  # analysts see no count of 1 to 4 (DESIGN §5), nor the rows behind one
+
+
+class TooFewToShowError(ApplicationError):
+    """An analyst's query would single out 1 to 4 cases (a count under 5, which the
+    statistics suppress): refused rather than answered, rows and count alike."""
+
+    code = "too_few_to_show"
+
+
+def refuse_small_counts(analyst: bool, count: int, what: str = "cases") -> None:
+    """For an analyst, a count of 1 to 4 is refused (``TooFewToShowError``)."""
+    if analyst and 0 < count < SUPPRESS_BELOW:
+        raise TooFewToShowError(
+            f"this filter singles out fewer than {SUPPRESS_BELOW} {what}; analysts see no "
+            "count under 5: widen it"
+        )

@@ -1,7 +1,7 @@
 """Structured logs: one JSON object per line, and never personal data.
 
 ``configure_logging(level)`` sends every logger's records to stderr (or ``stream``) as JSON
-lines: ``time`` (UTC, ISO 8601), ``level``, ``logger``, ``message`` and, when known, the
+lines: ``time`` (UTC, ISO 8601), ``level``, ``logger``, ``pid``, ``message`` and, when known, the
 ``request_id``, ``principal_id``, ``case_id`` / ``review_id`` of the request being served
 (set by the API per request through :func:`request_context` and :func:`bind`) and the
 scheduler's ``run_id``. ``uvicorn_log_config(level)`` is the same configuration as a
@@ -25,6 +25,7 @@ import json
 import logging
 import logging.config
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -117,6 +118,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
+            "pid": record.process,  # which server worker (``--workers``) wrote it
         }
         if record.name.startswith(_WITHHELD):
             line["message"] = "message withheld (it may quote user input)"
@@ -179,6 +181,30 @@ def configure_logging(level: str | int = "INFO", *, stream: IO[str] | None = Non
         named.propagate = True
     for name, named_level in _LEVELS.items():
         logging.getLogger(name).setLevel(named_level)
+    capture_uncaught()
+
+
+def capture_uncaught() -> None:
+    """What would otherwise reach stderr as a bare traceback, as JSON lines too: warnings
+    (APScheduler's missed runs), and exceptions escaping a thread (APScheduler's own
+    threads, a job store that fails) or the main program."""
+    logging.captureWarnings(True)
+    uncaught = logging.getLogger("tracker.uncaught")
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        uncaught.error(
+            "an exception escaped thread %s",
+            getattr(args.thread, "name", "?"),
+            exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
+        )
+
+    def main_hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        uncaught.critical("an exception ended the program", exc_info=(kind, value, tb))
+
+    threading.excepthook = thread_hook
+    sys.excepthook = main_hook
 
 
 def uvicorn_log_config(level: str = "INFO") -> dict[str, Any]:

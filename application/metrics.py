@@ -6,8 +6,8 @@ Aggregate numbers only: no case, person or key is ever a label.
 
 - :class:`StoreCollector` -- read at each scrape from the database, so the same from any
   process: ``tracker_event_store_up``, ``tracker_event_log_position``, each read model's
-  ``tracker_read_model_position`` / ``_lag`` and the outbox backlog
-  ``tracker_outbox_deliveries``;
+  ``tracker_read_model_position`` / ``_lag`` / ``_quarantined_events`` and the outbox
+  backlog ``tracker_outbox_deliveries``;
 - :class:`SchedulerCollector` -- the job runs, failures and leadership of a scheduler running
   in this process;
 - :class:`LeadingCollector` -- whether this process leads (the projector's lock);
@@ -81,10 +81,12 @@ class StoreCollector(Collector):
         recorder: Callable[[], _Store],
         positions: Callable[[], Mapping[str, int]] | None = None,
         outbox: Callable[[], _Outbox] | None = None,
+        quarantined: Callable[[], Mapping[str, int]] | None = None,
     ) -> None:
         self.recorder = recorder
         self.positions = positions
         self.outbox = outbox
+        self.quarantined = quarantined
 
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily(
@@ -106,6 +108,8 @@ class StoreCollector(Collector):
         )
         if self.positions is not None:
             yield from self._read_models(self.positions, end)
+        if self.quarantined is not None:
+            yield from self._quarantine(self.quarantined)
         if self.outbox is not None:
             yield from self._outbox(self.outbox)
 
@@ -131,6 +135,22 @@ class StoreCollector(Collector):
             lag.add_metric([name], end - max(at, 0))
         yield position
         yield lag
+
+    @staticmethod
+    def _quarantine(read: Callable[[], Mapping[str, int]]) -> Iterator[Metric]:
+        try:
+            set_aside = read()
+        except Exception as e:
+            log.warning("metrics: the quarantine could not be read (%s)", type(e).__name__)
+            return
+        quarantined = GaugeMetricFamily(
+            "tracker_read_model_quarantined_events",
+            "stored events each read model could not take and set aside (see tracker verify)",
+            labels=["model"],
+        )
+        for name, n in sorted(set_aside.items()):
+            quarantined.add_metric([name], n)
+        yield quarantined
 
     @staticmethod
     def _outbox(outbox: Callable[[], _Outbox]) -> Iterator[Metric]:

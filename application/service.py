@@ -121,6 +121,7 @@ class Safeguarding(Application[UUID]):
 
     def execute(self, ctx: CommandContext, act: Act) -> CommandResult:
         """Perform ``act`` for ``ctx``'s principal: the one way anything is recorded."""
+        act.check_dates(self.today())
         act.check(self, ctx.principal)
         authorise(ctx.principal, act)
         if isinstance(act, Creation):

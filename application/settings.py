@@ -16,6 +16,8 @@ from typing import Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from application import atrest
+
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
@@ -53,6 +55,16 @@ class Settings(BaseSettings):
         description="base64 AES key (16, 24 or 32 bytes) that encrypts event state at rest; "
         "required in production (create one with `tracker keygen`)",
     )
+    encryption_key_file: Path = Field(
+        Path("var/encryption-key.txt"),
+        description="where the key is kept when TRACKER_ENCRYPTION_KEY is not set: made on "
+        "the first run (a store with no events yet), read afterwards",
+    )
+    encrypt_at_rest: bool = Field(
+        True,
+        description="encrypt event state (false: stored as given, development and tests "
+        "only; production encrypts always)",
+    )
     compress: bool = Field(True, description="zlib-compress event state before encrypting")
     partnerships_file: Path = Field(
         Path(__file__).resolve().parent.parent / "config" / "partnerships.toml",
@@ -75,10 +87,12 @@ class Settings(BaseSettings):
         256 * 1024, ge=1024, description="larger request bodies are refused with 413"
     )
     api_key_cache_seconds: float = Field(
-        30.0,
+        0.0,
         ge=0,
+        le=1,
         description="how long a verified key is trusted before it is looked up again "
-        "(a revoked key stops working within this time)",
+        "(a revoked key stops working within this time; at most 1 second, default 0: "
+        "every request reads the key, one indexed read)",
     )
     projector_in_process: bool | None = Field(
         None,
@@ -206,6 +220,8 @@ class Settings(BaseSettings):
         if self.env is Environment.PRODUCTION:
             if not key:
                 raise ValueError("production requires TRACKER_ENCRYPTION_KEY")
+            if not self.encrypt_at_rest:
+                raise ValueError("production encrypts at rest (TRACKER_ENCRYPT_AT_REST=true)")
             if self.database is not Database.POSTGRES:
                 raise ValueError("production runs on PostgreSQL (TRACKER_DATABASE=postgres)")
             if not self.postgres_password.get_secret_value():
@@ -254,7 +270,8 @@ class Settings(BaseSettings):
             )
             if self.postgres_schema:
                 env["POSTGRES_SCHEMA"] = self.postgres_schema
-        key = self.encryption_key.get_secret_value()
+        # the given key, the key file's, or a new one
+        key = atrest.encryption_key(self) if self.encrypt_at_rest else ""
         if key:
             env.update(CIPHER_TOPIC="eventsourcing.cryptography:AESCipher", CIPHER_KEY=key)
         if self.compress:

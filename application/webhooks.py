@@ -41,7 +41,7 @@ from application.context import Principal
 from application.errors import IdempotencyKeyReusedError, NotFoundError, NotPermittedError
 from application.notifications import check_type_pattern, type_matches
 from application.sidetables import SideTables
-from domain.values import Role
+from domain.values import CONTROL_CHARACTERS, Role
 
 if TYPE_CHECKING:
     from application.service import Safeguarding
@@ -140,7 +140,7 @@ def check_url(url: str) -> str:
         raise InvalidWebhookUrlError("the webhook URL is required")
     if len(url) > MAX_URL_LENGTH:
         raise InvalidWebhookUrlError(f"the webhook URL is longer than {MAX_URL_LENGTH} characters")
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+    if any(ch.isspace() for ch in url) or CONTROL_CHARACTERS.search(url):
         raise InvalidWebhookUrlError("the webhook URL contains spaces or control characters")
     try:
         parts = urlsplit(url)
@@ -231,6 +231,8 @@ class WebhookSubscriptions(SideTables):
             agency = principal.agency.strip()
         if len(agency) > MAX_AGENCY_LENGTH:
             raise InvalidWebhookError(f"agency is longer than {MAX_AGENCY_LENGTH} characters")
+        if CONTROL_CHARACTERS.search(agency):
+            raise InvalidWebhookError("agency contains a control character")
         url = check_url(url)
         types = tuple(dict.fromkeys(t.strip() for t in event_types))
         unknown = [t for t in types if not check_type_pattern(t)]

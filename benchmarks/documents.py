@@ -101,7 +101,12 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="tracker-documents-"))
     clock = FakeClock(datetime(2026, 12, 23, 9, 30, tzinfo=UTC))
-    settings = Settings(_env_file=None, env="test", sqlite_path=tmp / "tracker.sqlite")
+    settings = Settings(
+        _env_file=None,
+        env="test",
+        sqlite_path=tmp / "tracker.sqlite",
+        encryption_key_file=tmp / "encryption-key.txt",
+    )
     app = bootstrap.safeguarding(settings, clock=clock)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
 

@@ -28,6 +28,12 @@ class EffectiveDateInFutureError(DomainError):
     code = "effective_date_in_future"
 
 
+class EffectiveDateOutOfRangeError(DomainError):
+    """A date no act of the process can have: before 1990, or more than a year ahead."""
+
+    code = "effective_date_out_of_range"
+
+
 class EffectiveDateBeforeCaseBeganError(DomainError):
     code = "effective_date_before_case_began"
 

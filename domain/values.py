@@ -8,6 +8,8 @@ Value objects are frozen dataclasses; sequences inside them are tuples.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -38,11 +40,44 @@ def parse(enum: type[E], value: str | E, what: str) -> E:
         raise InvalidValueError(f"{what} {value!r} is not one of: {choices}") from None
 
 
+# Characters no text of the process carries: C0 and C1 control characters but tab, line
+# feed and carriage return, DEL, and lone surrogates (not encodable: PostgreSQL refuses NUL
+# and every invalid UTF-8 sequence, so one such value would stop the read models).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(value: str, what: str) -> str:
+    """``value``, or InvalidValueError when it holds a control character (tab and newlines
+    aside) or a lone surrogate."""
+    found = CONTROL_CHARACTERS.search(value)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        raise InvalidValueError(f"{what} contains the control character {code}")
+    return value
+
+
+def refuse_control_characters(value: object, what: str) -> None:
+    """Every text inside ``value`` (a string, a sequence, a mapping or a dataclass, nested)
+    is ``printable``, else InvalidValueError naming the field."""
+    if isinstance(value, str):
+        printable(value, what)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for i, item in enumerate(value):
+            refuse_control_characters(item, f"{what}[{i}]")
+    elif isinstance(value, dict):
+        for k, item in value.items():
+            refuse_control_characters(k, f"{what} key")
+            refuse_control_characters(item, f"{what}.{k}")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            refuse_control_characters(getattr(value, f.name), f"{what}.{f.name}")
+
+
 def text(value: str, what: str, *, required: bool = True, limit: int = 20000) -> str:
     """``value`` stripped, or InvalidValueError when missing, not text, or too long."""
     if not isinstance(value, str):
         raise InvalidValueError(f"{what} must be text")
-    value = value.strip()
+    value = printable(value.strip(), what)
     if required and not value:
         raise InvalidValueError(f"{what} is required")
     if len(value) > limit:

@@ -62,6 +62,25 @@ class Decoder:
         ):
             self._json = json.JSONDecoder(object_hook=_object_hook(t.names))
 
+    def decode_tolerant(
+        self, rows: Sequence[Row]
+    ) -> tuple[list[Applied], list[tuple[Row, Exception]]]:
+        """``decode``, but a row that cannot be decoded is returned apart with its error
+        (the batch is decoded at once; only when that fails, one row at a time)."""
+        try:
+            return self.decode(rows), []
+        except Exception as e:
+            if len(rows) == 1:
+                return [], [(rows[0], e)]
+        applied: list[Applied] = []
+        failed: list[tuple[Row, Exception]] = []
+        for row in rows:
+            try:
+                applied.extend(self.decode([row]))
+            except Exception as e:
+                failed.append((row, e))
+        return applied, failed
+
     def decode(self, rows: Sequence[Row]) -> list[Applied]:
         states: list[bytes] = []
         for r in rows:

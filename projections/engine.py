@@ -17,14 +17,18 @@ after a crash, until the swap records the position it reached.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from application.service import Safeguarding
-from projections.decoding import CHAINED_TOPICS, Applied, Decoder
+from projections import quarantine
+from projections.decoding import CHAINED_TOPICS, Applied, Decoder, Row
 from projections.rebuild import NEXT, plan_workers, replay, replay_in_parallel
 from projections.store import Cursor, ReadStore
+
+log = logging.getLogger("tracker.projector")
 
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_tracking ("
@@ -39,6 +43,28 @@ def _track(c: Cursor, model: ReadModel, position: int) -> None:
         "INSERT INTO rm_tracking (name, version, position) VALUES (?, ?, ?)",
         (model.name, model.version, position),
     )
+
+
+def _move(c: Cursor, model: ReadModel, position: int) -> None:
+    c.execute("UPDATE rm_tracking SET position = ? WHERE name = ?", (position, model.name))
+
+
+def _forget(model: ReadModel) -> None:
+    forget = getattr(model, "forget", None)
+    if forget is not None:
+        forget()  # its in-memory states may be ahead of a rolled-back batch
+
+
+def _set_aside(c: Cursor, model: ReadModel, bad: Sequence[tuple[Row, Exception]]) -> None:
+    """Quarantine, for ``model``, the stored events that could not be decoded."""
+    for (position, stream, version, topic, _), error in bad:
+        log.error(
+            "read model %s set aside the undecodable event at position %d (%s)",
+            model.name,
+            position,
+            type(error).__name__,
+        )
+        quarantine.record(c, model.name, position, stream, version, topic, error)
 
 
 class ReadModel(Protocol):
@@ -75,6 +101,7 @@ class Projector:
         stale = []
         with self.store.transaction() as c:
             c.execute(TRACKING_DDL)
+            c.execute(quarantine.DDL)
             for model in self.models:
                 c.execute("SELECT version FROM rm_tracking WHERE name = ?", (model.name,))
                 row = c.fetchone()
@@ -110,10 +137,12 @@ class Projector:
         end = self.app.recorder.max_notification_id() or 0
         with self.store.transaction() as c:
             c.execute(TRACKING_DDL)
+            c.execute(quarantine.DDL)
             for f in fresh:
-                f.drop(c)
+                f.drop(c)  # what a killed rebuild left, if anything
                 f.create(c)  # no indexes while loading; they are built at the swap
                 _track(c, f, 0)
+                quarantine.clear(c, f.name)
         worker = plan_workers(self.app, self.store, self.factory, bases, end, batch_size, workers)
         if worker is None:
             replay(self.app, self.store, fresh, end, batch_size, progress)
@@ -127,6 +156,7 @@ class Projector:
                 old.index(c)
                 c.execute("DELETE FROM rm_tracking WHERE name = ?", (f.name,))
                 _track(c, old, end)
+                quarantine.rename(c, f.name, old.name)
         for old in live:
             forget = getattr(old, "forget", None)
             if forget is not None:
@@ -141,13 +171,16 @@ class Projector:
         return {m.name: found.get(m.name, -1) for m in self.models}
 
     def run_once(self, batch_size: int = 1000) -> int:
-        """Project the next batch of the log into every model behind; returns events read."""
+        """Project the next batch of the log into every model behind; returns events read.
+
+        An event a model cannot take (it does not decode, or its rows cannot be written)
+        is quarantined for that model (``projections.quarantine``) and the model moves on."""
         positions = self.positions()
         start = max(0, min(positions.values(), default=0))
         notifications = self.app.recorder.select_notifications(start=start + 1, limit=batch_size)
         if not notifications:
             return 0
-        decoded = self.decoder.decode(
+        decoded, failed = self.decoder.decode_tolerant(
             [
                 (n.id, n.originator_id, n.originator_version, n.topic, n.state)
                 for n in notifications
@@ -156,21 +189,66 @@ class Projector:
         )
         last = notifications[-1].id
         for model in self.models:
-            if positions[model.name] >= last:
+            since = positions[model.name]
+            if since >= last:
                 continue
-            mine = [a for a in decoded if a.position > positions[model.name]]
+            mine = [a for a in decoded if a.position > since]
+            bad = [(row, e) for row, e in failed if row[0] > since]
             try:
                 with self.store.transaction() as c:
                     model.apply(c, mine)
-                    c.execute(
-                        "UPDATE rm_tracking SET position = ? WHERE name = ?", (last, model.name)
-                    )
+                    _set_aside(c, model, bad)
+                    _move(c, model, last)
+            except Exception:
+                _forget(model)
+                self._one_at_a_time(model, mine, bad, last)
             except BaseException:
-                forget = getattr(model, "forget", None)
-                if forget is not None:
-                    forget()  # in-memory state may be ahead of the rolled-back batch
+                _forget(model)  # in-memory state may be ahead of the rolled-back batch
                 raise
         return len(notifications)
+
+    def _one_at_a_time(
+        self,
+        model: ReadModel,
+        batch: Sequence[Applied],
+        bad: Sequence[tuple[Row, Exception]],
+        last: int,
+    ) -> None:
+        """A batch that failed, again an event at a time: each event the model cannot
+        write is quarantined, with the position, in one transaction."""
+        pending = sorted(bad, key=lambda b: b[0][0])
+        for a in batch:
+            before = [b for b in pending if b[0][0] < a.position]
+            pending = pending[len(before) :]
+            try:
+                with self.store.transaction() as c:
+                    _set_aside(c, model, before)
+                    model.apply(c, [a])
+                    _move(c, model, a.position)
+            except Exception as e:
+                _forget(model)
+                event = a.event
+                log.error(
+                    "read model %s set aside the event at position %d (%s)",
+                    model.name,
+                    a.position,
+                    type(e).__name__,
+                )
+                with self.store.transaction() as c:
+                    _set_aside(c, model, before)
+                    quarantine.record(
+                        c,
+                        model.name,
+                        a.position,
+                        event.originator_id,
+                        event.originator_version,
+                        f"{type(event).__module__}:{type(event).__qualname__}",
+                        e,
+                    )
+                    _move(c, model, a.position)
+        with self.store.transaction() as c:
+            _set_aside(c, model, pending)
+            _move(c, model, last)
 
     def catch_up(
         self, batch_size: int = 1000, progress: Callable[[int], object] | None = None
@@ -199,6 +277,17 @@ class Projector:
         while not stop():
             if self.catch_up(batch_size, progress) == 0:
                 self.store.wait_for_events(channel, poll)
+
+    def quarantined(self, after: int = 0) -> list[quarantine.Quarantined]:
+        """The events this projector's models set aside (past position ``after``)."""
+        with self.store.transaction() as c:
+            return quarantine.listed(c, after, tuple(m.name for m in self.models))
+
+    def quarantine_counts(self) -> dict[str, int]:
+        """How many events each of this projector's models set aside."""
+        with self.store.transaction() as c:
+            found = quarantine.counts(c)
+        return {m.name: found.get(m.name, 0) for m in self.models}
 
     def lag(self) -> dict[str, int]:
         """How many log positions each model is behind the log's end."""

@@ -26,7 +26,9 @@ from psycopg import sql
 
 from application.service import Safeguarding
 from domain.calendar import WorkingDayCalendar
-from projections.decoding import CHAINED_TOPICS, Decoder, Row
+from projections import quarantine
+from projections.decoding import CHAINED_TOPICS, Applied, Decoder, Row
+from projections.lifeline import PARENT_VARIABLE, die_with_parent
 from projections.store import Cursor, ReadStore
 
 if TYPE_CHECKING:  # the engine runs rebuilds: it imports this module
@@ -136,16 +138,31 @@ def _replay(
     folding = [m for m in models if isinstance(m, FoldingModel)]
     plain = [m for m in models if not isinstance(m, FoldingModel)]
     folds = list({id(m.fold): m.fold for m in folding}.values())
+    last: dict[Any, int] = {}  # each stream's last position: where a state's rows came from
     position = 0
     while position < end:
         rows, reached = read_log(app, store, position, end, batch_size, partition)
-        batch = decoder.decode(rows)
-        if batch and plain:
+        batch, failed = decoder.decode_tolerant(rows)
+        if failed:
             with store.transaction() as c:
+                for (at, stream, version, topic, _), error in failed:
+                    for model in models:
+                        quarantine.record(c, model.name, at, stream, version, topic, error)
+        for a in batch:
+            last[a.event.originator_id] = a.position
+        if batch and plain:
+            try:
+                with store.transaction() as c:
+                    for model in plain:
+                        model.apply(c, batch)
+            except Exception:
                 for model in plain:
-                    model.apply(c, batch)
+                    _apply_each(store, model, batch)
         for fold in folds:
-            fold.advance(batch, keep_all=True)
+            try:
+                fold.advance(batch, keep_all=True)
+            except Exception:
+                _advance_each(store, fold, [m for m in folding if m.fold is fold], batch)
         if progress:
             progress(reached - position)
         position = reached
@@ -155,9 +172,70 @@ def _replay(
         fold.forget()  # the states are ours now: the fold starts afresh
         for start in range(0, len(states), 2000):
             chunk = states[start : start + 2000]
-            with store.transaction() as c:
+            try:
+                with store.transaction() as c:
+                    for model in users:
+                        model.write(c, chunk, replace=False)
+            except Exception:
                 for model in users:
-                    model.write(c, chunk, replace=False)
+                    _write_each(store, model, chunk, last)
+
+
+# A batch that failed in a rebuild, again an event (or a state) at a time: what a model
+# cannot take is quarantined and the rebuild goes on (as the live projector does).
+
+
+def _apply_each(store: ReadStore, model: ReadModel, batch: Sequence[Applied]) -> None:
+    for a in batch:
+        try:
+            with store.transaction() as c:
+                model.apply(c, [a])
+        except Exception as e:
+            _set_aside(store, [model], a.position, a.event, e)
+
+
+def _advance_each(
+    store: ReadStore, fold: Any, users: Sequence[Any], batch: Sequence[Applied]
+) -> None:
+    for a in batch:
+        try:
+            fold.advance([a], keep_all=True)
+        except Exception as e:
+            _set_aside(store, users, a.position, a.event, e)
+
+
+def _write_each(store: ReadStore, model: Any, states: Sequence[Any], last: dict[Any, int]) -> None:
+    for state in states:
+        try:
+            with store.transaction() as c:
+                model.write(c, [state], replace=False)
+        except Exception as e:
+            with store.transaction() as c:
+                quarantine.record(
+                    c,
+                    model.name,
+                    last.get(state.id, 0),
+                    state.id,
+                    state.version,
+                    f"{type(state).__module__}:{type(state).__qualname__}",
+                    e,
+                )
+
+
+def _set_aside(
+    store: ReadStore, models: Sequence[Any], position: int, event: Any, error: Exception
+) -> None:
+    with store.transaction() as c:
+        for model in models:
+            quarantine.record(
+                c,
+                model.name,
+                position,
+                event.originator_id,
+                event.originator_version,
+                f"{type(event).__module__}:{type(event).__qualname__}",
+                error,
+            )
 
 
 @dataclass(frozen=True)
@@ -175,6 +253,7 @@ class _Worker:
 
 def worker_main() -> None:
     """A rebuild worker process's main: replay the partition given on stdin."""
+    die_with_parent()
     worker, partition = pickle.load(sys.stdin.buffer)  # noqa: S301 - from our parent
     _run_worker(worker, partition)
 
@@ -246,7 +325,11 @@ def replay_in_parallel(
     worker, count = spec
     # A fresh interpreter per worker (not multiprocessing: it would re-run the caller's
     # main module), told what to replay on its stdin.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+        PARENT_VARIABLE: str(os.getpid()),
+    }
     processes = []
     try:
         for index in range(1, count):

@@ -26,9 +26,11 @@ from application.ledger.checkpoints import Checkpoints, StoredCheckpoint
 from application.ledger.notes import Signer
 from application.ledger.signing import known_verifiers, load_signer
 from application.outbox import DeliveryReport, Outbox, Transports
+from application.outbox.messages import Kind
 from application.service import Safeguarding
 from application.watch import ClockWatch, WatchReport
 from domain.notices import NoticeKind
+from projections import quarantine
 from projections.deadlines import Deadlines
 from projections.digest import digest, render
 from projections.engine import Projector
@@ -151,9 +153,48 @@ class SchedulerJobs:
 
     # ------------------------------------------------------------------ delivery
 
+    def alert_quarantined(self) -> int:
+        """Tell the partnership's contacts, once, of each event a read model set aside (its
+        position and the model: no case data); an event whose partnership the read
+        models do not know is told to every partnership's contacts. Returns the e-mails
+        queued."""
+        with self.store.transaction() as c:
+            found = [q for q in quarantine.listed(c) if not q.model.startswith("next_")]
+            if not found:
+                return 0
+            where = {q.stream: quarantine.partnership_of(c, q.stream) for q in found}
+        by_position: dict[int, list[quarantine.Quarantined]] = {}
+        for q in found:
+            by_position.setdefault(q.position, []).append(q)
+        queued = 0
+        for position, items in by_position.items():
+            known = where[items[0].stream]
+            codes = [known] if known else [p.code for p in self.app.partnerships]
+            models = ", ".join(sorted(q.model for q in items))
+            body = (
+                f"The read models could not take the stored event at log position {position} "
+                f"and set it aside ({models}): what they show of its case may be incomplete. "
+                f"Error: {items[0].error.split(':')[0]}.\n\nAn administrator can see it with "
+                "`tracker verify` and `tracker rebuild --all` (which reports it again); the "
+                "event itself is kept as it was stored."
+            )
+            for code in codes:
+                queued += self.outbox.enqueue_to_contacts(
+                    partnership=code,
+                    source=f"quarantine:{position}",
+                    kind=Kind.ALERT,
+                    subject=f"Safeguarding tracker: an event was set aside (position {position})",
+                    body=body,
+                )
+        if queued:
+            log.error("alerted the contacts of %d quarantined events", len(by_position))
+        return queued
+
     def deliver(self) -> DeliveryReport:
-        """Turn new events into deliveries, then send what is due."""
+        """Tell of events set aside, turn new events into deliveries, then send what is
+        due."""
         self.outbox.setup()
+        self.alert_quarantined()
         while self.outbox.collect():
             pass
         failpoint("after_collected")

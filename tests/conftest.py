@@ -47,8 +47,13 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     """Settings values pointing at a fresh, empty store for this test."""
+    key_file = tmp_path / "encryption-key.txt"  # made by the first run, as var/'s would be
     if backend == "sqlite":
-        yield {"database": "sqlite", "sqlite_path": tmp_path / "tracker.sqlite"}
+        yield {
+            "database": "sqlite",
+            "sqlite_path": tmp_path / "tracker.sqlite",
+            "encryption_key_file": key_file,
+        }
         return
     params: dict[str, str] = request.getfixturevalue("pg_database")
     schema = f"t_{uuid.uuid4().hex[:16]}"
@@ -62,6 +67,7 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
         "postgres_password": params.get("password", ""),
         "postgres_dbname": params["dbname"],
         "postgres_schema": schema,
+        "encryption_key_file": key_file,
     }
     with psycopg.connect(conninfo(params), autocommit=True) as conn:
         conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))

@@ -8,6 +8,8 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from application.errors import refuse_small_counts
+
 T = TypeVar("T")
 
 
@@ -39,9 +41,20 @@ class Connection(Generic[T]):
 
 
 def connection(
-    nodes: Sequence[Any], cursors: Sequence[str], total: int, more: bool, after: str | None
+    nodes: Sequence[Any],
+    cursors: Sequence[str],
+    total: int,
+    more: bool,
+    after: str | None,
+    *,
+    analyst: bool = False,
+    what: str = "cases",
 ) -> Any:
-    """A page of ``nodes``, each with its cursor (``after``: the cursor the page began after)."""
+    """A page of ``nodes``, each with its cursor (``after``: the cursor the page began after).
+
+    For an analyst, a filter matching 1 to 4 is refused (``too_few_to_show``): neither the
+    count nor the rows of fewer than 5, as the statistics suppress such counts."""
+    refuse_small_counts(analyst, total, what)
     return Connection(
         edges=[Edge(cursor=c, node=n) for n, c in zip(nodes, cursors, strict=True)],
         page_info=PageInfo(
@@ -54,8 +67,12 @@ def connection(
     )
 
 
-def page_connection(nodes: Sequence[Any], page: Any) -> Any:
-    """A read model's ``Page`` (forwards or backwards) with its rows made into ``nodes``."""
+def page_connection(
+    nodes: Sequence[Any], page: Any, *, analyst: bool = False, what: str = "cases"
+) -> Any:
+    """A read model's ``Page`` (forwards or backwards) with its rows made into ``nodes``;
+    for an analyst, refused when it matches 1 to 4 (``too_few_to_show``, as ``connection``)."""
+    refuse_small_counts(analyst, page.total, what)
     return Connection(
         edges=[Edge(cursor=c, node=n) for n, c in zip(nodes, page.cursors, strict=True)],
         page_info=PageInfo(

@@ -33,7 +33,7 @@ from api.graph.audit.query import AuditQuery
 from api.graph.cases.query import CasesQuery
 from api.graph.context import GraphContext
 from api.graph.deadlines.query import DeadlinesQuery
-from api.graph.errors import PUBLIC_ERRORS, ErrorCodes, code_of
+from api.graph.errors import ErrorCodes, client_code
 from api.graph.introspection import IntrospectionNeedsKey
 from api.graph.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from api.graph.node import NodeQuery
@@ -81,16 +81,11 @@ class ThreadedSchema(strawberry.Schema):
         """A client's error (a bad query, a refused argument, no key) is logged at INFO with
         its code; only the unexpected at ERROR. Never a message: it may quote arguments."""
         for error in errors:
-            original = error.original_error
-            if original is None or isinstance(original, PUBLIC_ERRORS):
-                code = (
-                    str((error.extensions or {}).get("code", "invalid_query"))
-                    if original is None
-                    else code_of(original)
-                )
+            code = client_code(error)
+            if code is not None:
                 log.info("graphql: refused (%s)", code)
             else:
-                log.error("graphql: unexpected error", exc_info=original)
+                log.error("graphql: unexpected error", exc_info=error.original_error)
 
     def _run(
         self,

@@ -18,6 +18,8 @@
 - ``GET /api/v1/deliveries?status=&after=&limit=`` (partnership and admin roles): the
   deliveries of the caller's partnerships in the order recorded -- status, attempts, last
   error, next attempt -- with the backlog by status; page on with ``after=next_after``.
+  For the admin role (no case data) ``reference`` and ``stream_id`` are empty and
+  ``version`` 0: the state of the outbox without the cases it is about.
 """
 
 import json
@@ -115,9 +117,9 @@ class DeliveryView(BaseModel):
     kind: str
     channel: str
     recipient: str
-    reference: str
-    stream_id: str
-    version: int
+    reference: str = Field(description="the case or review (empty for the admin role)")
+    stream_id: str = Field(description="its id (empty for the admin role)")
+    version: int = Field(description="the event's version in it (0 for the admin role)")
     status: str
     failing: bool
     attempts: int
@@ -169,7 +171,9 @@ def _view(s: Subscription) -> SubscriptionView:
     )
 
 
-def _delivery(d: Delivery) -> DeliveryView:
+def _delivery(d: Delivery, *, cases: bool = True) -> DeliveryView:
+    """A delivery as the caller may see it: without ``cases``, nothing names the case or
+    review it is about (the admin role reads no case data, DESIGN §5)."""
     return DeliveryView(
         id=d.id,
         message_id=d.message_id,
@@ -177,9 +181,9 @@ def _delivery(d: Delivery) -> DeliveryView:
         kind=d.kind,
         channel=d.channel,
         recipient=d.recipient,
-        reference=d.reference,
-        stream_id=d.stream_id,
-        version=d.version,
+        reference=d.reference if cases else "",
+        stream_id=d.stream_id if cases else "",
+        version=d.version if cases else 0,
         status=d.status,
         failing=d.failing,
         attempts=d.attempts,
@@ -293,7 +297,7 @@ def deliveries(
         limit=limit,
     )
     return DeliveryPage(
-        items=[_delivery(d) for d in items],
+        items=[_delivery(d, cases=principal.role is not Role.ADMIN) for d in items],
         next_after=items[-1].id if len(items) == limit else None,
         backlog=outbox.backlog(principal.partnerships),
     )

@@ -14,7 +14,7 @@ from api.deps import AppDep, CurrentPrincipal
 from api.readers import Readers, ReadersDep
 from api.routes.commands import ERRORS
 from application.context import Principal
-from application.errors import NotPermittedError, ReadModelBehindError
+from application.errors import NotPermittedError, ReadModelBehindError, refuse_small_counts
 from domain.values import Role
 from projections.deadlines import Deadline, Deadlines
 from projections.engine import Projector
@@ -67,7 +67,9 @@ def tracker(
     chosen, projector = _reader(principal, readers, partnership, after or after_header)
     model = next(m for m in projector.models if isinstance(m, CaseTracker))
     with projector.store.transaction() as c:
-        return model.query(c, app.today(), partnership=chosen)
+        rows = model.query(c, app.today(), partnership=chosen)
+    refuse_small_counts(principal.role is Role.ANALYST, len(rows))
+    return rows
 
 
 @router.get(
@@ -88,7 +90,10 @@ def deadlines(
     model = next(m for m in projector.models if isinstance(m, Deadlines))
     with projector.store.transaction() as c:
         rows = model.query(c, app.today(), app.calendar_of, partnership=chosen)
-    return [d for d in rows if status is None or d.status == status]
+    chosen_rows = [d for d in rows if status is None or d.status == status]
+    cases = len({d.stream_id for d in chosen_rows})
+    refuse_small_counts(principal.role is Role.ANALYST, cases)
+    return chosen_rows
 
 
 @router.get(

@@ -22,15 +22,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from uuid import UUID
 
 from domain.base import AuditedAggregate
 from domain.calendar import WorkingDayCalendar
 from domain.case import Case
+from domain.errors import EffectiveDateOutOfRangeError
 from domain.review import Review
 from domain.timescales import Timescales
-from domain.values import Audit, Role
+from domain.values import Audit, Role, refuse_control_characters
 
 if TYPE_CHECKING:
     from application.config import Partnerships
@@ -43,6 +45,7 @@ AGENCIES = frozenset({Role.AGENCY, Role.PARTNERSHIP})  # referrals; scoping for 
 PARTNERS = frozenset({Role.PARTNER, Role.PARTNERSHIP})  # their own decision and approval
 MEDIATORS = frozenset({Role.SCRUTINEER, Role.PARTNERSHIP})  # the scrutineer mediates
 
+EARLIEST_DATE = date(1990, 1, 1)  # before any act this process records
 _WORD = re.compile(r"(?<!^)(?=[A-Z])")
 
 
@@ -100,6 +103,10 @@ class Act:
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
+            # whatever the surface (REST, the CLI, an import, the generator), no text of an
+            # act carries a control character: it could stop the read side (PostgreSQL
+            # refuses NUL) and it is never what a form meant
+            refuse_control_characters(value, f.name)
             if isinstance(value, list):  # sequences are tuples, as the events store them
                 object.__setattr__(self, f.name, tuple(value))
 
@@ -121,6 +128,24 @@ class Act:
     def on_behalf_of(self) -> str | None:
         """The agency or safeguarding partner this act is performed for, if it names one."""
         return None if self.acting_for is None else str(getattr(self, self.acting_for))
+
+    def check_dates(self, today: date) -> None:
+        """Every date the act gives (its own, and its incident's) is within the years the
+        process can have: not before 1990 (``0008-04-30`` is a typing slip), and not more
+        than a year after ``today`` (a planned meeting or a due date); the domain's guards
+        then refuse effective dates in the future. ``EffectiveDateOutOfRangeError``
+        otherwise."""
+        found = [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
+        incident = getattr(self, "incident", None)
+        if incident is not None and isinstance(getattr(incident, "occurred_on", None), date):
+            found.append(("incident.occurred_on", incident.occurred_on))
+        latest = today + timedelta(days=366)
+        for name, value in found:
+            if isinstance(value, date) and not EARLIEST_DATE <= value <= latest:
+                raise EffectiveDateOutOfRangeError(
+                    f"{name} {value.isoformat()} is outside {EARLIEST_DATE.isoformat()} to "
+                    f"{latest.isoformat()} (a year from today)"
+                )
 
     def check(self, env: Env, principal: Principal) -> None:
         """Checks against the configuration or other records, before the act is authorised

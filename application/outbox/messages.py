@@ -34,6 +34,7 @@ class Kind(StrEnum):
     DIGEST = "digest"
     EVENT = "event"  # any other event of a case or review: its rule's e-mail, its webhooks
     CHECKPOINT = "checkpoint_signed"  # a signed checkpoint of the verifiable log
+    ALERT = "alert"  # to the partnership's contacts: the read side set an event aside
 
 
 # The filters ``deliveries`` takes: a status, or "failing" (pending after a failed attempt).

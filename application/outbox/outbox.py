@@ -76,17 +76,30 @@ class Outbox(DeliveryTables):
         """One e-mail of ``subject``/``body`` to each of the partnership's contacts, once
         per partnership and day; returns the rows added (0 when they were already there).
         The caller writes the body and keeps personal data out of it."""
+        return self.enqueue_to_contacts(
+            partnership=partnership,
+            source=f"digest:{partnership}:{day.isoformat()}",
+            kind=Kind.DIGEST,
+            subject=subject,
+            body=body,
+        )
+
+    def enqueue_to_contacts(
+        self, *, partnership: str, source: str, kind: Kind, subject: str, body: str
+    ) -> int:
+        """One e-mail to each of the partnership's contacts, once per ``source``; returns
+        the rows added. The caller keeps personal data out of the body."""
         self.setup()
         p = self.app.partnerships.get(partnership)
         payload = json.dumps({"subject": subject, "text": body}, sort_keys=True)
         rows = [
             Row(
-                source=f"digest:{partnership}:{day.isoformat()}",
+                source=source,
                 channel=Channel.EMAIL,
                 address=address.casefold(),
                 recipient=address,
                 partnership=partnership,
-                kind=Kind.DIGEST,
+                kind=kind,
                 reference="",
                 stream_id="",
                 version=0,
@@ -97,7 +110,7 @@ class Outbox(DeliveryTables):
             for address in dict.fromkeys(p.contacts)
         ]
         if not rows:
-            log.warning("partnership %s has no contacts: no digest for %s", partnership, day)
+            log.warning("partnership %s has no contacts: no %s sent", partnership, kind.value)
             return 0
         now = self.at(self.app.clock())
         with self.cursor(commit=True) as c:

@@ -216,6 +216,14 @@ def cmd_config_check(args: argparse.Namespace) -> int:
                     else "the first checkpoint makes the file"
                 )
             )
+        if not settings.encryption_key.get_secret_value():
+            notes.append(
+                "case data is encrypted with the key in "
+                f"{settings.encryption_key_file} (made on the first run): keep a copy apart "
+                "from the database"
+                if settings.encrypt_at_rest
+                else "TRACKER_ENCRYPT_AT_REST=false: case data is stored unencrypted"
+            )
         ok, message = _check_database(settings)
         if ok:
             print(f"ok     database: {message}")

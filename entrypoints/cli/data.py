@@ -20,6 +20,7 @@ from domain.review import Review
 from entrypoints import bootstrap
 from entrypoints.cli.common import safeguarding_of
 from entrypoints.cli.ledger import verify_with_checkpoints
+from projections import quarantine
 from projections.timeline import Timeline
 
 
@@ -59,8 +60,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
             f"BROKEN {stream_id}: the store ends at version {stored} but the timeline "
             f"recorded version {seen}: newer events were removed"
         )
+    damaged = [] if args.stream else _quarantined(app)
+    for position, lines in damaged:
+        print(f"DAMAGED event at position {position}: " + "; ".join(lines))
     checked = sum(r.events_checked for r in reports)
-    failures = len(broken) + len(truncated)
+    failures = len(broken) + len(truncated) + len(damaged)
     print(
         f"verified {len(reports)} streams, {checked} events: "
         f"{'all intact' if not failures else f'{failures} broken'}"
@@ -68,6 +72,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
     log = verify_with_checkpoints(args, app) if args.checkpoint else 0
     app.close()
     return log or (1 if failures else 0)
+
+
+def _quarantined(app: Safeguarding) -> list[tuple[int, list[str]]]:
+    """Events the read models set aside (``projections.quarantine``): stored, but not
+    something the read side could take (undecodable, or text the database refuses)."""
+    store = bootstrap.read_store(app.settings)
+    try:
+        with store.transaction() as c:
+            found = quarantine.listed(c)
+    except Exception:
+        return []
+    finally:
+        store.close()
+    by_position: dict[int, list[str]] = {}
+    for q in found:
+        if not q.model.startswith("next_"):  # a rebuild's own, until it swaps
+            by_position.setdefault(q.position, []).append(
+                f"{q.topic} of stream {q.stream} version {q.stream_version}, "
+                f"set aside by read model {q.model} ({q.error})"
+            )
+    return sorted(by_position.items())
 
 
 def _truncated(app: Safeguarding, reports: list[Any]) -> list[tuple[str, int, int]]:

@@ -13,6 +13,8 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
+from domain.errors import InvalidValueError
+from domain.values import refuse_control_characters
 from entrypoints.cli.config_check import cmd_config_check
 from entrypoints.cli.data import cmd_demo, cmd_generate, cmd_summary, cmd_verify
 from entrypoints.cli.documents import add_commands as add_document_commands
@@ -83,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     rb = add("rebuild", "replay read models from zero into fresh tables and swap them in")
     rb.add_argument("name", nargs="?", help="timeline, tracker, deadlines or reviews")
     rb.add_argument("--all", action="store_true", help="rebuild every read model")
+    rb.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes to split the streams across (PostgreSQL; default: one per core, up "
+        "to 4, from 50,000 events)",
+    )
     rb.set_defaults(func=cmd_rebuild)
 
     sc = add(
@@ -131,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     kc.set_defaults(func=cmd_keys_create)
     kl = member(keys, "list", "list every key: id, state, role, principal, agency, partnerships")
     kl.set_defaults(func=cmd_keys_list)
-    kr = member(keys, "revoke", "revoke a key by its id (it stops working within the key cache)")
+    kr = member(keys, "revoke", "revoke a key by its id (every API process refuses it within 1 s)")
     kr.add_argument("key_id", help="the key id `keys create` and `keys list` show")
     kr.add_argument("--reason", default="", help="why, kept with the revocation")
     kr.set_defaults(func=cmd_keys_revoke)
@@ -156,7 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, value in vars(args).items():
+        try:  # no control character reaches the store or a query from the command line
+            refuse_control_characters(value, "--" + name.replace("_", "-"))
+        except InvalidValueError as e:
+            parser.error(e.message)
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:

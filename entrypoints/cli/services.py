@@ -13,7 +13,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from application.metrics import (
 )
 from application.outbox import Outbox
 from application.service import Safeguarding
-from application.settings import Environment, Settings
+from application.settings import Database, Environment, Settings
 from entrypoints import bootstrap
 from entrypoints.cli.common import safeguarding_of, settings_of
 from projections.engine import Projector
@@ -50,6 +50,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.sqlite:
         os.environ["TRACKER_DATABASE"] = "sqlite"
         os.environ["TRACKER_SQLITE_PATH"] = str(args.sqlite)
+    workers = args.workers or settings.api_workers
+    if workers > 1 and (args.sqlite or settings.database is Database.SQLITE):
+        # several processes writing one SQLite file meet "database is locked" under load
+        # (a 500 for the loser): the embedded default is one server process
+        print(
+            f"refused: --workers {workers} on SQLite; the embedded store serves one process "
+            "(threads within it). Run with --workers 1, or on PostgreSQL "
+            "(TRACKER_DATABASE=postgres) for several.",
+            file=sys.stderr,
+        )
+        return 2
     app = bootstrap.safeguarding(settings)
     # production makes its keys with `tracker keys create` (replicas must not race to mint one)
     if settings.env is not Environment.PRODUCTION and not any(True for _ in list_keys(app)):
@@ -57,7 +68,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.env is not Environment.PRODUCTION:
         load_signer(settings, announce=print)  # made (and its public key shown) on first run
     app.close()
-    workers = args.workers or settings.api_workers
     with _multiprocess_metrics(workers):
         uvicorn.run(  # each server process makes its web app with the composition root
             "entrypoints.asgi:create_app",
@@ -113,14 +123,20 @@ def _metrics_port(
     lock = threading.Lock()
     reader: list[Projector] = []
 
-    def positions() -> dict[str, int]:
-        with lock:
-            if not reader:
-                reader.append(bootstrap.projector(app))
-            return reader[0].positions()
+    def read(what: Callable[[Projector], dict[str, int]]) -> Callable[[], dict[str, int]]:
+        def reading() -> dict[str, int]:
+            with lock:
+                if not reader:
+                    reader.append(bootstrap.projector(app))
+                return what(reader[0])
+
+        return reading
 
     store = StoreCollector(
-        lambda: app.recorder, positions=positions, outbox=(lambda: Outbox(app)) if outbox else None
+        lambda: app.recorder,
+        positions=read(Projector.positions),
+        outbox=(lambda: Outbox(app)) if outbox else None,
+        quarantined=read(Projector.quarantine_counts),
     )
     serve_metrics(port, scrape_registry(store, *collectors), host=app.settings.metrics_host)
 
@@ -165,6 +181,16 @@ def _projector(args: argparse.Namespace) -> tuple[Safeguarding, Projector]:
     return app, bootstrap.projector(app)
 
 
+def report_quarantined(projector: Projector) -> None:
+    """Print every event a read model set aside (it went on without it)."""
+    for q in projector.quarantined():
+        print(
+            f"QUARANTINED position {q.position} ({q.topic}, stream {q.stream} version "
+            f"{q.stream_version}) in read model {q.model}: {q.error}",
+            flush=True,
+        )
+
+
 def cmd_project(args: argparse.Namespace) -> int:
     """Build and follow the read models; one leader per database, others stand by."""
     app, projector = _projector(args)
@@ -185,6 +211,7 @@ def cmd_project(args: argparse.Namespace) -> int:
         projector.setup(progress=bar.update)
         projector.catch_up(batch_size=args.batch, progress=bar.update)
     print(f"caught up at position {end}", flush=True)
+    report_quarantined(projector)
     if not args.once:  # until stopped (Ctrl-C, SIGTERM): each batch commits or not at all
         projector.follow(lambda: False, batch_size=args.batch, poll=args.poll)
     projector.store.close()
@@ -210,8 +237,9 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         return 2
     end = app.recorder.max_notification_id() or 0
     with tqdm(total=end, unit="event", desc="rebuild", disable=args.quiet or None) as bar:
-        projector.rebuild(*chosen, progress=bar.update)
+        projector.rebuild(*chosen, progress=bar.update, workers=args.workers)
     print(f"rebuilt {', '.join(chosen)} up to position {end}")
+    report_quarantined(projector)
     projector.store.close()
     app.close()
     return 0

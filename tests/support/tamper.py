@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID
 
@@ -161,3 +162,24 @@ def without_append_only_triggers(
         curs.execute(f"ALTER TABLE {schema}.{table} DISABLE TRIGGER USER")
         curs.execute(statement.replace("{s}", schema), params)
         curs.execute(f"ALTER TABLE {schema}.{table} ENABLE TRIGGER USER")
+
+
+def rewrite_text(app: Safeguarding, stream: UUID, version: int, old: str, new: str) -> None:
+    """Store event ``version`` of ``stream`` again with ``old`` replaced by ``new`` in its
+    content, encoded as the application stores events (as an old release that let the
+    text through would have stored it)."""
+    state = stored_state(app, stream, version)
+    mapper = app.mapper
+    if mapper.cipher:
+        state = mapper.cipher.decrypt(state)
+    if mapper.compressor:
+        state = mapper.compressor.decompress(state)
+    spelled_old, spelled_new = json.dumps(old)[1:-1], json.dumps(new)[1:-1]
+    content = state.decode()
+    assert spelled_old in content
+    state = content.replace(spelled_old, spelled_new).encode()
+    if mapper.compressor:
+        state = mapper.compressor.compress(state)
+    if mapper.cipher:
+        state = mapper.cipher.encrypt(state)
+    overwrite_state(app, stream, version, state)

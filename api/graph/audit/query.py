@@ -15,7 +15,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from api.graph.arguments import parse_id
+from api.graph.arguments import instant, parse_id
 from api.graph.audit.types import AccessEntryNode, CaseSnapshot, HistoryEvent, IntegrityVerdict
 from api.graph.connections import Connection, connection
 from api.graph.context import GraphContext
@@ -100,7 +100,7 @@ class AuditQuery:
         if version is not None and version < 1:
             raise BadArgumentError("version starts at 1")
         snapshot = audit.case_as_at(
-            ctx.safeguarding, ctx.caller(), parse_id(case_id), version=version, at=at
+            ctx.safeguarding, ctx.caller(), parse_id(case_id), version=version, at=instant(at, "at")
         )
         return CaseSnapshot.of(snapshot)
 
@@ -138,8 +138,8 @@ class AuditQuery:
             partnerships=principal.partnerships,
             case_id=str(parse_id(case_id)) if case_id is not None else None,
             principal_id=principal_id,
-            since=since,
-            until=until,
+            since=instant(since, "since"),
+            until=instant(until, "until"),
             after_id=after_id,
             limit=limit + 1,
         )

@@ -11,6 +11,7 @@ from api.graph.connections import Connection, Direction, page_connection
 from api.graph.context import GraphContext
 from api.graph.deadlines.types import DeadlineFilter, DeadlineNode, DeadlineOrder
 from api.graph.limits import window
+from domain.values import Role
 from projections import deadlines as rm_deadlines
 
 
@@ -57,4 +58,6 @@ class DeadlinesQuery:
             **window(first, after, last, before),
         )
         nodes = [DeadlineNode.of(d) for d in page.rows]
-        return page_connection(nodes, page)  # type: ignore[no-any-return]
+        return page_connection(  # type: ignore[no-any-return]
+            nodes, page, analyst=ctx.caller().role is Role.ANALYST, what="clocks"
+        )

@@ -11,6 +11,7 @@ from api.graph.connections import Connection, page_connection
 from api.graph.context import GraphContext
 from api.graph.limits import window
 from api.graph.reviews.types import ActionFilter, ActionNode, ReviewNode
+from domain.values import Role
 from projections import reviews as rm_reviews
 
 
@@ -41,7 +42,9 @@ class ReviewsQuery:
             **window(first, after, last, before),
         )
         nodes = [ReviewNode.of(r, page.rows) for r in page.rows]
-        return page_connection(nodes, page)  # type: ignore[no-any-return]
+        return page_connection(  # type: ignore[no-any-return]
+            nodes, page, analyst=ctx.caller().role is Role.ANALYST, what="reviews"
+        )
 
     @strawberry.field(description="Actions agreed in reviews, soonest due first")
     def actions(
@@ -74,7 +77,9 @@ class ReviewsQuery:
             **window(first, after, last, before),
         )
         nodes = [ActionNode.of(a) for a in page.rows]
-        return page_connection(nodes, page)  # type: ignore[no-any-return]
+        return page_connection(  # type: ignore[no-any-return]
+            nodes, page, analyst=ctx.caller().role is Role.ANALYST, what="actions"
+        )
 
 
 def find_review(ctx: GraphContext, id: strawberry.ID) -> ReviewNode | None:

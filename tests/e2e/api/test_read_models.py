@@ -80,7 +80,7 @@ def test_a_read_handed_a_commands_position_sees_that_write(
         assert [r["reference"] for r in read.json()] == [answer["reference"]]
         by_header = client.get(
             f"{V1}/deadlines",
-            headers={**auth["analyst"], "X-After-Position": str(answer["position"])},
+            headers={**auth["partnership"], "X-After-Position": str(answer["position"])},
         )
         assert by_header.status_code == 200
         assert {d["clock"] for d in by_header.json()} == {
@@ -89,6 +89,11 @@ def test_a_read_handed_a_commands_position_sees_that_write(
             "criteria_decision",
             "panel_notification",
         }
+        # one case is fewer than an analyst may see: refused, not counted
+        for path in ("tracker", "deadlines"):
+            small = client.get(f"{V1}/{path}", headers=auth["analyst"])
+            assert small.status_code == 403
+            assert small.json()["code"] == "too_few_to_show"
         lag = client.get(f"{V1}/read-models", headers=auth["partnership"]).json()
         assert set(lag) == {"timeline", "tracker", "deadlines", "reviews"}
         assert client.get(f"{V1}/tracker", headers=auth["agency"]).status_code == 403

@@ -68,7 +68,13 @@ def test_generated_histories_obey_every_guard_and_are_reproducible(
     assert all(r.ok for r in verify_all(app))
     app.close()
 
-    again = Safeguarding(Settings(_env_file=None, sqlite_path=tmp_path / "again.sqlite"))
+    again = Safeguarding(
+        Settings(
+            _env_file=None,
+            sqlite_path=tmp_path / "again.sqlite",
+            encryption_key_file=tmp_path / "again-key.txt",
+        )
+    )
     assert generate(again, 120, seed=42).by_stage == stats.by_stage
     again.close()
 
@@ -290,3 +296,24 @@ def test_serve_answers_health_and_readiness_and_logs_json_lines(
     assert lines
     for line in lines:
         assert {"time", "level", "logger", "message"} <= set(json.loads(line))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_control_character_in_an_argument_is_refused_before_anything_runs(
+    store: dict[str, Any],
+) -> None:
+    made = tracker_cli(store, "keys", "create", "--principal", "mash\x1blew", "--role", "agency")
+    assert made.returncode == 2
+    assert "--principal contains the control character U+001B" in made.stderr
+    listed = tracker_cli(store, "keys", "list")
+    assert "mash" not in listed.stdout
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_serve_refuses_several_workers_on_sqlite_with_a_clear_message(
+    store: dict[str, Any],
+) -> None:
+    refused = tracker_cli(store, "serve", "--workers", "2", "--port", str(free_port()))
+    assert refused.returncode == 2
+    assert "refused: --workers 2 on SQLite" in refused.stderr
+    assert "PostgreSQL" in refused.stderr

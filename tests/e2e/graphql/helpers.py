@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from tests.support.clock import FakeClock
 from tests.support.graph import Graph
-from tests.support.scenario import walk_to_panel_response
+from tests.support.scenario import refer, walk_to_panel_response
 
 
 def walked(graph: Graph, clock: FakeClock) -> str:
     """The seed timetable walked to the Panel's response, projected; the case id."""
     case_id = walk_to_panel_response(graph.tracker, clock)
+    graph.project()
+    return str(case_id)
+
+
+def walked_among_others(graph: Graph, clock: FakeClock) -> str:
+    """``walked``, with four more referrals beside it: enough cases (5) for an analyst to
+    list them (fewer would be a count under 5, refused)."""
+    case_id = walk_to_panel_response(graph.tracker, clock)
+    for _ in range(4):
+        refer(graph.tracker, clock, received=graph.tracker.today())
     graph.project()
     return str(case_id)
 

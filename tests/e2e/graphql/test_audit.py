@@ -14,7 +14,7 @@ from application.service import Safeguarding
 from domain.base import LONDON
 from domain.case import Case
 from domain.clocks import case_clocks
-from tests.e2e.graphql.helpers import EVERYTHING_AN_ANALYST_MAY_ASK, walked
+from tests.e2e.graphql.helpers import EVERYTHING_AN_ANALYST_MAY_ASK, walked, walked_among_others
 from tests.support import tamper
 from tests.support.clock import FakeClock
 from tests.support.graph import Graph
@@ -170,7 +170,7 @@ ACCESS = """query($id: ID) { accessLog(caseId: $id) { edges { node {
 def test_every_read_of_personal_data_is_logged_and_the_log_cannot_be_changed(
     graph: Graph, clock: FakeClock
 ) -> None:
-    case_id = walked(graph, clock)
+    case_id = walked_among_others(graph, clock)
     assert graph.query("scrutineer", ACCESS, id=case_id)["accessLog"]["edges"] == []
     # reads without personal data are not logged
     graph.query("staff", "query($id: ID!) { case(id: $id) { reference stage } }", id=case_id)
@@ -246,3 +246,12 @@ def test_a_rest_read_of_a_case_with_personal_data_is_in_the_same_access_log(
         ("la", "partner", ["incident", "referral"], "rest-1")
     ]
     assert log[0]["operation"] == "GET /api/v1/cases/{id}"
+
+
+def test_an_instant_before_year_one_in_utc_is_a_bad_argument_not_a_crash(graph: Graph) -> None:
+    for field in (
+        '{ accessLog(since: "0001-01-01T00:00:00+14:00") { edges { node { id } } } }',
+        '{ accessLog(until: "9999-12-31T23:59:59-14:00") { edges { node { id } } } }',
+    ):
+        errors = graph.errors("scrutineer", field)
+        assert [e["extensions"]["code"] for e in errors] == ["bad_argument"], field

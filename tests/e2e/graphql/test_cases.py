@@ -11,7 +11,7 @@ import pytest
 
 from application.generate import generate
 from application.keys import issue_key
-from tests.e2e.graphql.helpers import EVERYTHING_AN_ANALYST_MAY_ASK, walked
+from tests.e2e.graphql.helpers import EVERYTHING_AN_ANALYST_MAY_ASK, walked_among_others
 from tests.support.clock import FakeClock
 from tests.support.graph import Graph
 from tests.support.people import CHILD_NAME, MOTHER_NAME
@@ -33,7 +33,7 @@ PERSONAL = (
 def test_analysts_receive_no_personal_data_only_the_age_band_and_reference(
     graph: Graph, clock: FakeClock
 ) -> None:
-    case_id = walked(graph, clock)
+    case_id = walked_among_others(graph, clock)
     data = graph.query("analyst", EVERYTHING_AN_ANALYST_MAY_ASK, id=case_id)
     text = json.dumps(data)
     for personal in PERSONAL:

@@ -37,7 +37,7 @@ def test_a_case_with_its_review_and_overdue_actions_by_owner_agency(
     clock.set_day(date(2027, 3, 2))
     graph.project()
     data = graph.query(
-        "analyst",
+        "staff",
         """query($id: ID!) {
           case(id: $id) { reviewType
             reviews { reference reviewType deadlines { clock status dueOn }
@@ -78,3 +78,10 @@ def test_a_case_with_its_review_and_overdue_actions_by_owner_agency(
     assert [e["node"] for e in data["scoping"]["edges"]] == [
         {"subject": "SLaM NHS Trust", "status": "MET_LATE", "workingDaysLate": 1}
     ]
+    # an analyst asking the same is refused what singles out fewer than 5
+    for query in (
+        "{ actions(filter: {status: [OVERDUE]}) { totalCount } }",
+        "{ reviews { edges { node { reference } } } }",
+    ):
+        codes = [e["extensions"]["code"] for e in graph.errors("analyst", query)]
+        assert codes == ["too_few_to_show"], query

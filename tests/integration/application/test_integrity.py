@@ -26,7 +26,7 @@ from tests.support.tamper import (
 @pytest.fixture
 def plain_tracker(make_tracker: Callable[..., Safeguarding]) -> Safeguarding:
     """Neither compressed nor encrypted, so a byte can be changed and still decode."""
-    return make_tracker(compress=False)
+    return make_tracker(compress=False, encrypt_at_rest=False)
 
 
 def seven_event_case(app: Safeguarding, clock: FakeClock):  # type: ignore[no-untyped-def]

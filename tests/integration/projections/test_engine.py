@@ -40,6 +40,10 @@ def test_the_timeline_has_one_row_per_event_of_the_seed_walk(
     assert p.lag() == {"timeline": 0}
 
 
+class Killed(BaseException):
+    """The process dying (a signal, the power): not an error a model could set aside."""
+
+
 class CrashingTimeline(Timeline):
     """Dies half-way through its third batch, after writing some rows."""
 
@@ -51,7 +55,7 @@ class CrashingTimeline(Timeline):
         self.calls += 1
         if self.calls == 3:
             super().apply(c, batch[:2])
-            raise RuntimeError("killed")
+            raise Killed("killed")
         super().apply(c, batch)
 
 
@@ -60,7 +64,7 @@ def test_a_projection_killed_mid_batch_resumes_and_ends_identical_to_a_clean_bui
 ) -> None:
     walk_to_panel_response(tracker, clock)
     crashing = projector(tracker, read_store, CrashingTimeline())
-    with pytest.raises(RuntimeError, match="killed"):
+    with pytest.raises(Killed, match="killed"):
         crashing.catch_up(batch_size=5)
     assert crashing.positions() == {"timeline": 10}  # the end of the last committed batch
 
@@ -72,6 +76,46 @@ def test_a_projection_killed_mid_batch_resumes_and_ends_identical_to_a_clean_bui
     with read_store.transaction() as c:
         assert Timeline().rows(c) == Timeline("rm_check_").rows(c)
         assert len(Timeline().rows(c)) == 24
+
+
+class FailingTimeline(Timeline):
+    """Cannot write the rows of the event at one position (as PostgreSQL refuses a NUL)."""
+
+    def __init__(self, poison: int) -> None:
+        super().__init__()
+        self.poison = poison
+
+    def apply(self, c: Cursor, batch: Sequence[Applied]) -> None:
+        if any(a.position == self.poison for a in batch):
+            raise ValueError("text fields cannot contain NUL")
+        super().apply(c, batch)
+
+
+def test_an_event_a_model_cannot_write_is_quarantined_and_the_model_goes_on(
+    tracker: Safeguarding, clock: FakeClock, read_store: ReadStore
+) -> None:
+    case_id = walk_to_panel_response(tracker, clock)
+    [poison] = [
+        n
+        for n in tracker.recorder.select_notifications(start=1, limit=100)
+        if n.originator_id == case_id and n.originator_version == 7
+    ]
+    failing = projector(tracker, read_store, FailingTimeline(poison=poison.id))
+
+    failing.catch_up(batch_size=5)
+
+    assert failing.positions() == {"timeline": tracker.recorder.max_notification_id()}
+    [q] = failing.quarantined()
+    assert (q.model, q.position, q.stream, q.stream_version) == (
+        "timeline",
+        poison.id,
+        str(case_id),
+        7,
+    )
+    assert q.error == "ValueError: text fields cannot contain NUL"
+    with read_store.transaction() as c:
+        assert [r[2] for r in Timeline().rows(c)] == [v for v in range(1, 25) if v != 7]
+    assert failing.quarantine_counts() == {"timeline": 1}
 
 
 def test_a_changed_projection_version_rebuilds_itself_and_readers_never_see_it_half_built(

@@ -14,11 +14,16 @@ from tests.conftest import TEST_KEY
 
 
 def test_the_default_is_the_embedded_sqlite_store_with_nothing_to_install(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, sqlite_path=tmp_path / "t.sqlite")
+    key_file = tmp_path / "var" / "encryption-key.txt"
+    settings = Settings(
+        _env_file=None, sqlite_path=tmp_path / "t.sqlite", encryption_key_file=key_file
+    )
     env = settings.eventsourcing_env()
     assert env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
     assert env["SQLITE_DBNAME"] == str(tmp_path / "t.sqlite")
-    assert "CIPHER_TOPIC" not in env
+    # encrypted at rest by default: the first run made the key
+    assert env["CIPHER_TOPIC"] == "eventsourcing.cryptography:AESCipher"
+    assert env["CIPHER_KEY"] == key_file.read_text().strip()
 
 
 def test_settings_are_read_from_tracker_environment_variables(

@@ -132,6 +132,10 @@ def test_the_rest_routes_subscribe_list_revoke_and_show_deliveries(
     assert [d["status"] for d in sent["items"]] == ["sent"]
     assert sent["items"][0]["attempts"] == 1
     assert "payload" not in sent["items"][0]
+    # the admin role reads the outbox's state, not which case a message is about
+    assert (sent["items"][0]["reference"], sent["items"][0]["stream_id"]) == ("", "")
+    staff_sent = client.get("/api/v1/deliveries?status=sent", headers=auth("staff")).json()
+    assert staff_sent["items"][0]["reference"].startswith("LEW-")
     assert (
         client.get("/api/v1/deliveries?status=failing", headers=auth("staff")).json()["items"] == []
     )

@@ -122,7 +122,8 @@ def test_the_signing_secret_is_encrypted_at_rest_when_a_key_is_configured(
     assert signed_by(secret, request.headers, request.body)
 
 
-def test_without_a_key_the_signing_secret_is_kept_as_given(app: Safeguarding) -> None:
+def test_without_a_key_the_signing_secret_is_kept_as_given(make_app: MakeApp) -> None:
+    app = make_app(encrypt_at_rest=False)
     _, secret = Outbox(app).webhooks.subscribe(STAFF, "https://example.org/hooks")
     [row] = raw_rows(app, "SELECT secret FROM {t}")
     assert row["secret"] == "plain:" + secret

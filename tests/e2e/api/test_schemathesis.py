@@ -1,0 +1,60 @@
+"""Schemathesis fuzzes every operation of the OpenAPI schema, as four roles (partnership
+staff, a partner, an agency, an analyst), on SQLite and PostgreSQL: no answer is a server
+error. A bounded run (a few examples per operation), so it stays a CI test."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+
+from entrypoints import bootstrap
+from tests.e2e.conftest import Api
+from tests.e2e.walk import refer
+
+ROLES = ("staff", "la", "mash", "analyst")
+EXAMPLES = 3  # per operation; every example is sent once per role
+
+
+def test_no_operation_answers_a_server_error_to_any_role(api: Api) -> None:
+    refer(api)  # something in the store for the reads to find
+    projector = bootstrap.projector(api.tracker)  # the read models, as a projector keeps them
+    projector.setup()
+    projector.catch_up()
+    projector.store.close()
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app)
+    operations = [cast(Any, result).ok() for result in schema.get_all_operations()]
+    assert len(operations) > 40  # every act, the reads, the outbox, the documents
+    errors: list[tuple[str, str, int, str]] = []
+
+    def fuzzer(operation: Any) -> Any:
+        label = operation.label
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def fuzz(case: Any) -> None:
+            for who in ROLES:
+                headers = {**(case.headers or {}), "Authorization": f"Bearer {api.keys[who]}"}
+                try:
+                    response = case.call(headers=headers)
+                except Exception as e:  # the app raised: what a server answers with a 500
+                    errors.append((label, who, 500, f"{type(e).__name__}: {e}"[:300]))
+                    continue
+                if response.status_code >= 500:
+                    errors.append((label, who, response.status_code, response.text[:300]))
+
+        return fuzz
+
+    for operation in operations:
+        fuzzer(operation)()
+
+    assert errors == []
+    print(f"schemathesis: {len(operations)} operations x {EXAMPLES} examples x {len(ROLES)} roles")
