@@ -27,6 +27,7 @@ def current() -> dict[str, Any]:
             sqlite_path=Path(folder) / "openapi.sqlite",
             projector_in_process=False,
             scheduler_in_api=False,
+            encrypt_at_rest=False,  # no key made for a store thrown away at once
         )
         app = web_app(settings)
         document: dict[str, Any] = app.openapi()

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.routes.outbox import StatusFilter
 from application.keys import issue_key
-from application.notifications import EVENT_TYPES
+from application.notifications import CHECKPOINT_TYPE, EVENT_TYPES
 from application.outbox import STATUS_FILTERS, Outbox
 from application.service import Safeguarding
 from entrypoints import bootstrap
@@ -197,7 +197,8 @@ def test_the_openapi_document_lists_every_webhook_type_and_its_body(
 ) -> None:
     client, _, _ = api
     document = client.get("/openapi.json").json()
-    assert set(document["webhooks"]) == set(EVENT_TYPES.values())
+    # every event's type, and the verifiable log's signed checkpoints
+    assert set(document["webhooks"]) == {*EVENT_TYPES.values(), CHECKPOINT_TYPE}
     scoping = document["webhooks"]["case.scoping_requested"]["post"]
     assert "`due_on`" in scoping["description"]
     assert "`period_from`" in scoping["description"]
