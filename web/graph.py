@@ -20,6 +20,7 @@ _STATUS = {
     "bad_argument": 400,
     "bad_cursor": 400,
     "invalid_value": 400,
+    "too_few_to_show": 403,  # an analyst's filter that would single out fewer than 5
     "read_model_behind": 503,
     "access_log_unavailable": 503,
 }

@@ -26,6 +26,8 @@ import logging
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
+from eventsourcing.persistence import MapperDeserialisationError
+
 from application.config import Partnership, is_address
 from application.notifications import EVENT_TYPES, LEAD_REPRESENTATIVES, NOTICE_TYPES, Audience
 from application.outbox.emails import Link, MessageTemplates, day
@@ -50,6 +52,9 @@ if TYPE_CHECKING:
     from application.service import Safeguarding
 
 log = logging.getLogger("tracker.outbox")
+
+# what reading a damaged stored event raises: its bytes do not decrypt, decompress or decode
+UNREADABLE = (MapperDeserialisationError, ValueError, TypeError, KeyError)
 
 TOPICS = tuple(EVENT_TYPES)
 _STATES_KEPT = 2000  # streams whose latest state is kept between events of a batch
@@ -91,8 +96,20 @@ class Recipients:
         return agg  # type: ignore[no-any-return]
 
     def rows_for(self, n: Notification) -> list[Row]:
-        event: Any = self.app.mapper.to_domain_event(n)
-        agg = self._state(event)
+        try:
+            event: Any = self.app.mapper.to_domain_event(n)
+            agg = self._state(event)
+        except UNREADABLE as e:
+            # an event that cannot be read (or whose case cannot be) is told of by nobody: the
+            # read side sets it aside and the scheduler alerts the contacts (quarantine); the
+            # messages of every other event go on
+            self._states.clear()
+            log.error(
+                "outbox: event at position %d cannot be read (%s): no message for it",
+                n.id,
+                type(e).__name__,
+            )
+            return []
         event_type = EVENT_TYPES[n.topic]
         notice = event_type in NOTICE_TYPES
         partnership = self.app.partnerships.by_code.get(agg.partnership)

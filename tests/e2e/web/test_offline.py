@@ -31,7 +31,7 @@ def test_graphiql_runs_a_query_with_the_key_from_its_headers_editor(site: Site) 
     # put the key in it, as a person would, and run the example query
     headers.click()
     visit.page.keyboard.press("Control+A")
-    visit.page.keyboard.type(f'{{"Authorization": "Bearer {site.keys["analyst"]}"}}')
+    visit.page.keyboard.type(f'{{"Authorization": "Bearer {site.keys["staff"]}"}}')
     visit.page.click(".graphiql-execute-button")
     visit.page.wait_for_function(
         "() => document.querySelector('.graphiql-response')?.innerText.includes('totalCount')",
