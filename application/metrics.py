@@ -120,21 +120,18 @@ class StoreCollector(Collector):
         except Exception as e:
             log.warning("metrics: the read models could not be read (%s)", type(e).__name__)
             return
-        position = GaugeMetricFamily(
+        yield _by_label(
             "tracker_read_model_position",
             "each read model's position in the log (-1: not built yet)",
-            labels=["model"],
+            "model",
+            positions,
         )
-        lag = GaugeMetricFamily(
+        yield _by_label(
             "tracker_read_model_lag",
             "how many log positions each read model is behind the log's end",
-            labels=["model"],
+            "model",
+            {name: end - max(at, 0) for name, at in positions.items()},
         )
-        for name, at in sorted(positions.items()):
-            position.add_metric([name], at)
-            lag.add_metric([name], end - max(at, 0))
-        yield position
-        yield lag
 
     @staticmethod
     def _quarantine(read: Callable[[], Mapping[str, int]]) -> Iterator[Metric]:
@@ -143,14 +140,12 @@ class StoreCollector(Collector):
         except Exception as e:
             log.warning("metrics: the quarantine could not be read (%s)", type(e).__name__)
             return
-        quarantined = GaugeMetricFamily(
+        yield _by_label(
             "tracker_read_model_quarantined_events",
             "stored events each read model could not take and set aside (see tracker verify)",
-            labels=["model"],
+            "model",
+            set_aside,
         )
-        for name, n in sorted(set_aside.items()):
-            quarantined.add_metric([name], n)
-        yield quarantined
 
     @staticmethod
     def _outbox(outbox: Callable[[], _Outbox]) -> Iterator[Metric]:
@@ -159,14 +154,20 @@ class StoreCollector(Collector):
         except Exception as e:
             log.warning("metrics: the outbox could not be read (%s)", type(e).__name__)
             return
-        deliveries = GaugeMetricFamily(
+        yield _by_label(
             "tracker_outbox_deliveries",
             "outbox deliveries by status ('failing': pending after a failed attempt)",
-            labels=["status"],
+            "status",
+            backlog,
         )
-        for status, n in sorted(backlog.items()):
-            deliveries.add_metric([status], n)
-        yield deliveries
+
+
+def _by_label(name: str, documentation: str, label: str, values: Mapping[str, int]) -> Metric:
+    """A gauge with one sample per key of ``values``, in key order."""
+    gauge = GaugeMetricFamily(name, documentation, labels=[label])
+    for key, value in sorted(values.items()):
+        gauge.add_metric([key], value)
+    return gauge
 
 
 class SchedulerCollector(Collector):

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from application.errors import refuse_small_counts
+from projections.paging import Page
 
 T = TypeVar("T")
 
@@ -50,28 +51,19 @@ def connection(
     analyst: bool = False,
     what: str = "cases",
 ) -> Any:
-    """A page of ``nodes``, each with its cursor (``after``: the cursor the page began after).
-
-    For an analyst, a filter matching 1 to 4 is refused (``too_few_to_show``): neither the
-    count nor the rows of fewer than 5, as the statistics suppress such counts."""
-    refuse_small_counts(analyst, total, what)
-    return Connection(
-        edges=[Edge(cursor=c, node=n) for n, c in zip(nodes, cursors, strict=True)],
-        page_info=PageInfo(
-            has_next_page=more,
-            has_previous_page=after is not None,
-            start_cursor=cursors[0] if cursors else None,
-            end_cursor=cursors[-1] if cursors else None,
-        ),
-        total_count=total,
-    )
+    """A forward page of ``nodes``, each with its cursor (``after``: the cursor the page
+    began after), for lists paged outside the read models (history, the access log)."""
+    page = Page(list(nodes), list(cursors), total, has_next=more, has_previous=after is not None)
+    return page_connection(nodes, page, analyst=analyst, what=what)
 
 
 def page_connection(
     nodes: Sequence[Any], page: Any, *, analyst: bool = False, what: str = "cases"
 ) -> Any:
-    """A read model's ``Page`` (forwards or backwards) with its rows made into ``nodes``;
-    for an analyst, refused when it matches 1 to 4 (``too_few_to_show``, as ``connection``)."""
+    """A read model's ``Page`` (forwards or backwards) with its rows made into ``nodes``.
+
+    For an analyst, a filter matching 1 to 4 is refused (``too_few_to_show``): neither the
+    count nor the rows of fewer than 5, as the statistics suppress such counts."""
     refuse_small_counts(analyst, page.total, what)
     return Connection(
         edges=[Edge(cursor=c, node=n) for n, c in zip(nodes, page.cursors, strict=True)],
