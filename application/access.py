@@ -63,49 +63,12 @@ def entry(
     )
 
 
-_PG_DDL = (
-    "CREATE TABLE IF NOT EXISTS {s}.access_log ("
-    "id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL, principal_id TEXT NOT NULL, "
-    "role TEXT NOT NULL, partnership TEXT NOT NULL, case_id TEXT NOT NULL, "
-    "reference TEXT NOT NULL, fields TEXT NOT NULL, request_id TEXT NOT NULL, "
-    "operation TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS access_log_case ON {s}.access_log (case_id, id)",
-    "CREATE OR REPLACE FUNCTION {s}.access_log_is_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'the access log is append-only'; END $$ LANGUAGE plpgsql",
-    "DROP TRIGGER IF EXISTS access_log_append_only ON {s}.access_log",
-    "CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON {s}.access_log "
-    "FOR EACH ROW EXECUTE FUNCTION {s}.access_log_is_append_only()",
-    "DROP TRIGGER IF EXISTS access_log_no_truncate ON {s}.access_log",
-    "CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON {s}.access_log "
-    "FOR EACH STATEMENT EXECUTE FUNCTION {s}.access_log_is_append_only()",
-)
-
-_SQLITE_DDL = (
-    "CREATE TABLE IF NOT EXISTS access_log ("
-    "id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, principal_id TEXT NOT NULL, "
-    "role TEXT NOT NULL, partnership TEXT NOT NULL, case_id TEXT NOT NULL, "
-    "reference TEXT NOT NULL, fields TEXT NOT NULL, request_id TEXT NOT NULL, "
-    "operation TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS access_log_case ON access_log (case_id, id)",
-    "CREATE TRIGGER IF NOT EXISTS access_log_no_update BEFORE UPDATE ON access_log "
-    "BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS access_log_no_delete BEFORE DELETE ON access_log "
-    "BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END",
-)
-
-
 class AccessLog(SideTables):
     """Append and read the access log through the event store's datastore."""
 
     def __init__(self, datastore: Any) -> None:
         super().__init__(datastore)
         self.access_table = self.table("access_log")
-        self._ready = False
-
-    def setup(self) -> None:
-        if not self._ready:
-            self.create("access_log", _PG_DDL, _SQLITE_DDL)
-            self._ready = True
 
     def append(self, entries: Sequence[AccessEntry]) -> None:
         """Write ``entries`` in one transaction (all of them, or none and an error)."""

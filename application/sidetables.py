@@ -1,15 +1,18 @@
 """Tables kept beside the events (the access log, the outbox, webhook subscriptions): in the
 same SQLite file or PostgreSQL schema, written through the event store's own connections,
-so they share its transactions' durability and need no second database setting."""
+so they share its transactions' durability and need no second database setting. Their
+shape is made by the migrations (``application/migrations``), never here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
+
+from application import migrations
 
 
 class SideTables:
@@ -33,35 +36,10 @@ class SideTables:
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s") if self.postgres else statement
 
-    def create(self, lock: str, postgres: Sequence[str], sqlite: Sequence[str]) -> None:
-        """Run DDL once; on PostgreSQL under an advisory lock (a concurrent first use may
-        race on CREATE), one statement at a time."""
-        with self.cursor(commit=True) as c:
-            if self.postgres:
-                c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"tracker:{lock}",))
-                for statement in postgres:
-                    c.execute(statement.format(s=self.schema))
-            else:
-                for statement in sqlite:
-                    c.execute(statement)
-
-    def add_columns(self, table: str, columns: Sequence[tuple[str, str]]) -> None:
-        """Add ``(name, declaration)`` columns a table made by an earlier release lacks
-        (each declaration with a default, so its rows keep reading as before)."""
-        with self.cursor(commit=True) as c:
-            if self.postgres:
-                c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"tracker:{table}",))
-                for name, declaration in columns:
-                    c.execute(
-                        f"ALTER TABLE {self.table(table)} "
-                        f"ADD COLUMN IF NOT EXISTS {name} {declaration}"
-                    )
-                return
-            c.execute(f"PRAGMA table_info({table})")
-            have = {self.row(r)["name"] for r in c.fetchall()}
-            for name, declaration in columns:
-                if name not in have:
-                    c.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
+    def setup(self) -> None:
+        """Bring the store's tables to the newest migration (once per process; a single
+        read when they already are: ``application.migrations``)."""
+        migrations.ensure(self.datastore)
 
     def at(self, value: datetime | None) -> Any:
         """An instant as the database takes it."""

@@ -95,32 +95,7 @@ _COLUMNS = (
     "id, partnership, agency, url, created_at, created_by, revoked_at, revoked_by, "
     "event_types, from_position"
 )
-# added after the first release (a table made then gains them when first used)
-_ADDED_COLUMNS = (
-    ("event_types", "TEXT NOT NULL DEFAULT ''"),
-    ("from_position", "BIGINT NOT NULL DEFAULT 0"),
-)
 
-_PG_DDL = (
-    "CREATE TABLE IF NOT EXISTS {s}.webhook_subscriptions ("
-    "id BIGSERIAL PRIMARY KEY, partnership TEXT NOT NULL, agency TEXT NOT NULL, "
-    "url TEXT NOT NULL, secret TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, "
-    "created_by TEXT NOT NULL, idempotency_key TEXT, fingerprint TEXT NOT NULL, "
-    "revoked_at TIMESTAMPTZ, revoked_by TEXT NOT NULL DEFAULT '', "
-    "UNIQUE (created_by, idempotency_key))",
-    "CREATE INDEX IF NOT EXISTS webhook_subscriptions_partnership "
-    "ON {s}.webhook_subscriptions (partnership, id)",
-)
-_SQLITE_DDL = (
-    "CREATE TABLE IF NOT EXISTS webhook_subscriptions ("
-    "id INTEGER PRIMARY KEY AUTOINCREMENT, partnership TEXT NOT NULL, agency TEXT NOT NULL, "
-    "url TEXT NOT NULL, secret TEXT NOT NULL, created_at TEXT NOT NULL, "
-    "created_by TEXT NOT NULL, idempotency_key TEXT, fingerprint TEXT NOT NULL, "
-    "revoked_at TEXT, revoked_by TEXT NOT NULL DEFAULT '', "
-    "UNIQUE (created_by, idempotency_key))",
-    "CREATE INDEX IF NOT EXISTS webhook_subscriptions_partnership "
-    "ON webhook_subscriptions (partnership, id)",
-)
 
 _SUBSCRIBERS = frozenset({Role.PARTNERSHIP, Role.AGENCY})
 
@@ -168,13 +143,6 @@ class WebhookSubscriptions(SideTables):
         super().__init__(app.datastore)
         self.app = app
         self.t = self.table("webhook_subscriptions")
-        self._ready = False
-
-    def setup(self) -> None:
-        if not self._ready:
-            self.create("webhook_subscriptions", _PG_DDL, _SQLITE_DDL)
-            self.add_columns("webhook_subscriptions", _ADDED_COLUMNS)
-            self._ready = True
 
     # ------------------------------------------------------------------ the secret
 

@@ -100,6 +100,7 @@ class Projector:
         """Create what is missing; rebuild any model whose version changed."""
         stale = []
         with self.store.transaction() as c:
+            self.store.serialise(c, "read-models")
             c.execute(TRACKING_DDL)
             c.execute(quarantine.DDL)
             for model in self.models:
@@ -136,6 +137,7 @@ class Projector:
         live = [next(m for m in self.models if m.base == b) for b in bases]
         end = self.app.recorder.max_notification_id() or 0
         with self.store.transaction() as c:
+            self.store.serialise(c, "read-models")
             c.execute(TRACKING_DDL)
             c.execute(quarantine.DDL)
             for f in fresh:

@@ -141,6 +141,14 @@ class ReadStore:
             raise
         cursor.execute("COMMIT")
 
+    def serialise(self, cursor: Cursor, name: str) -> None:
+        """Take turns with other processes for the rest of this transaction (PostgreSQL: a
+        transaction advisory lock; an SQLite transaction here already holds the file's write
+        lock): two processes creating the same tables at once would otherwise both try to
+        make each table's row type, and one would fail."""
+        if self.is_postgres:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (f"tracker:{name}",))
+
     # --- leadership and wake-ups (dedicated connections, held for the process's life) ----
 
     def try_lead(self, name: str) -> bool:

@@ -20,18 +20,6 @@ from typing import Any
 
 from application.sidetables import SideTables
 
-_PG_DDL = (
-    "CREATE TABLE IF NOT EXISTS {s}.web_sessions ("
-    "token_sha256 TEXT PRIMARY KEY, key_id TEXT NOT NULL, csrf TEXT NOT NULL, "
-    "created_at TIMESTAMPTZ NOT NULL, seen_at TIMESTAMPTZ NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS web_sessions_seen ON {s}.web_sessions (seen_at)",
-)
-_SQLITE_DDL = (
-    "CREATE TABLE IF NOT EXISTS web_sessions ("
-    "token_sha256 TEXT PRIMARY KEY, key_id TEXT NOT NULL, csrf TEXT NOT NULL, "
-    "created_at TEXT NOT NULL, seen_at TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS web_sessions_seen ON web_sessions (seen_at)",
-)
 # a session's last-seen time is written again at most this often (not on every page)
 _TOUCH = timedelta(seconds=60)
 
@@ -65,12 +53,6 @@ class Sessions(SideTables):
         self.idle = idle
         self.lifetime = lifetime
         self.sessions_table = self.table("web_sessions")
-        self._ready = False
-
-    def setup(self) -> None:
-        if not self._ready:
-            self.create("web_sessions", _PG_DDL, _SQLITE_DDL)
-            self._ready = True
 
     def open(self, key_id: str) -> Session:
         """A new session for the key ``key_id`` (also clearing sessions long expired)."""

@@ -39,44 +39,6 @@ _ACCESS_COLUMNS = (
     "id, at, principal_id, role, partnership, case_id, reference, fields, request_id, operation"
 )
 
-_PG_DDL = (
-    "CREATE TABLE IF NOT EXISTS {s}.log_leaves ("
-    "position BIGINT PRIMARY KEY, kind TEXT NOT NULL, source BIGINT NOT NULL, "
-    "hash BYTEA NOT NULL, UNIQUE (kind, source))",
-    "CREATE TABLE IF NOT EXISTS {s}.log_checkpoints ("
-    "id BIGSERIAL PRIMARY KEY, size BIGINT NOT NULL, root BYTEA NOT NULL, "
-    "at TIMESTAMPTZ NOT NULL, key_id TEXT NOT NULL, frontier BYTEA NOT NULL, "
-    "note TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS {s}.log_nodes ("
-    "level INTEGER NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, "
-    "PRIMARY KEY (level, idx))",
-    "CREATE OR REPLACE FUNCTION {s}.log_is_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'the verifiable log is append-only'; END $$ LANGUAGE plpgsql",
-    "DROP TRIGGER IF EXISTS log_leaves_append_only ON {s}.log_leaves",
-    "CREATE TRIGGER log_leaves_append_only BEFORE UPDATE OR DELETE ON {s}.log_leaves "
-    "FOR EACH ROW EXECUTE FUNCTION {s}.log_is_append_only()",
-    "DROP TRIGGER IF EXISTS log_checkpoints_append_only ON {s}.log_checkpoints",
-    "CREATE TRIGGER log_checkpoints_append_only BEFORE UPDATE OR DELETE "
-    "ON {s}.log_checkpoints FOR EACH ROW EXECUTE FUNCTION {s}.log_is_append_only()",
-)
-_SQLITE_DDL = (
-    "CREATE TABLE IF NOT EXISTS log_leaves (position INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
-    "source INTEGER NOT NULL, hash BLOB NOT NULL, UNIQUE (kind, source))",
-    "CREATE TABLE IF NOT EXISTS log_checkpoints (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-    "size INTEGER NOT NULL, root BLOB NOT NULL, at TEXT NOT NULL, key_id TEXT NOT NULL, "
-    "frontier BLOB NOT NULL, note TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS log_nodes (level INTEGER NOT NULL, "
-    "idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx))",
-    "CREATE TRIGGER IF NOT EXISTS log_leaves_no_update BEFORE UPDATE ON log_leaves "
-    "BEGIN SELECT RAISE(ABORT, 'the verifiable log is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS log_leaves_no_delete BEFORE DELETE ON log_leaves "
-    "BEGIN SELECT RAISE(ABORT, 'the verifiable log is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS log_checkpoints_no_update BEFORE UPDATE ON log_checkpoints "
-    "BEGIN SELECT RAISE(ABORT, 'the verifiable log is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS log_checkpoints_no_delete BEFORE DELETE ON log_checkpoints "
-    "BEGIN SELECT RAISE(ABORT, 'the verifiable log is append-only'); END",
-)
-
 
 def _u64(n: int) -> bytes:
     return int(n).to_bytes(8, "big", signed=True)
@@ -170,15 +132,6 @@ class LogTables(SideTables):
         self.checkpoints = self.table("log_checkpoints")
         self.nodes = self.table("log_nodes")
         self.access = self.table("access_log")
-        self._ready = False
-
-    def setup(self) -> None:
-        if not self._ready:
-            from application.access import AccessLog
-
-            AccessLog(self.datastore).setup()  # the access log may not exist yet
-            self.create("log", _PG_DDL, _SQLITE_DDL)
-            self._ready = True
 
     # ------------------------------------------------------------------ the rows
 

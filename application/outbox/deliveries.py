@@ -33,52 +33,6 @@ _INSERT_COLUMNS = (
     "next_attempt_at, last_error"
 )
 
-_PG_DDL = (
-    "CREATE TABLE IF NOT EXISTS {s}.outbox_tracking ("
-    "name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
-    "INSERT INTO {s}.outbox_tracking (name, position) VALUES ('events', 0) ON CONFLICT DO NOTHING",
-    "CREATE TABLE IF NOT EXISTS {s}.outbox_deliveries ("
-    "id BIGSERIAL PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, source TEXT NOT NULL, "
-    "channel TEXT NOT NULL, address TEXT NOT NULL, recipient TEXT NOT NULL, "
-    "partnership TEXT NOT NULL, kind TEXT NOT NULL, reference TEXT NOT NULL, "
-    "stream_id TEXT NOT NULL, version INTEGER NOT NULL, position BIGINT NOT NULL, "
-    "subscription_id BIGINT, payload TEXT NOT NULL, status TEXT NOT NULL, "
-    "attempts INTEGER NOT NULL, created_at TIMESTAMPTZ NOT NULL, "
-    "next_attempt_at TIMESTAMPTZ NOT NULL, claim TEXT, claimed_until TIMESTAMPTZ, "
-    "last_attempt_at TIMESTAMPTZ, first_failed_at TIMESTAMPTZ, sent_at TIMESTAMPTZ, "
-    "last_error TEXT NOT NULL, UNIQUE (source, channel, address))",
-    # what a sender claims next, walked in id order over the rows still to send (a full
-    # index on status and next_attempt_at led SQLite's planner to sort every due row)
-    "DROP INDEX IF EXISTS {s}.outbox_deliveries_due",
-    "CREATE INDEX IF NOT EXISTS outbox_deliveries_claimable "
-    "ON {s}.outbox_deliveries (id) WHERE status IN ('pending', 'sending')",
-    "CREATE INDEX IF NOT EXISTS outbox_deliveries_partnership "
-    "ON {s}.outbox_deliveries (partnership, id)",
-    "CREATE INDEX IF NOT EXISTS outbox_deliveries_subscription "
-    "ON {s}.outbox_deliveries (subscription_id, position, id)",
-)
-_SQLITE_DDL = (
-    "CREATE TABLE IF NOT EXISTS outbox_tracking (name TEXT PRIMARY KEY, position INTEGER NOT NULL)",
-    "INSERT INTO outbox_tracking (name, position) VALUES ('events', 0) ON CONFLICT DO NOTHING",
-    "CREATE TABLE IF NOT EXISTS outbox_deliveries ("
-    "id INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL UNIQUE, "
-    "source TEXT NOT NULL, channel TEXT NOT NULL, address TEXT NOT NULL, "
-    "recipient TEXT NOT NULL, partnership TEXT NOT NULL, kind TEXT NOT NULL, "
-    "reference TEXT NOT NULL, stream_id TEXT NOT NULL, version INTEGER NOT NULL, "
-    "position INTEGER NOT NULL, subscription_id INTEGER, payload TEXT NOT NULL, "
-    "status TEXT NOT NULL, attempts INTEGER NOT NULL, created_at TEXT NOT NULL, "
-    "next_attempt_at TEXT NOT NULL, claim TEXT, claimed_until TEXT, last_attempt_at TEXT, "
-    "first_failed_at TEXT, sent_at TEXT, last_error TEXT NOT NULL, "
-    "UNIQUE (source, channel, address))",
-    "DROP INDEX IF EXISTS outbox_deliveries_due",
-    "CREATE INDEX IF NOT EXISTS outbox_deliveries_claimable "
-    "ON outbox_deliveries (id) WHERE status IN ('pending', 'sending')",
-    "CREATE INDEX IF NOT EXISTS outbox_deliveries_partnership "
-    "ON outbox_deliveries (partnership, id)",
-    "CREATE INDEX IF NOT EXISTS outbox_deliveries_subscription "
-    "ON outbox_deliveries (subscription_id, position, id)",
-)
-
 
 class PositionMovedError(Exception):
     """Another collector advanced the position while this one read the log."""
@@ -100,17 +54,6 @@ class DeliveryTables(SideTables):
         )
         self.t = self.table("outbox_deliveries")
         self.tracking = self.table("outbox_tracking")
-        self._ready = False
-
-    def setup(self) -> None:
-        """Create the tables (once per instance)."""
-        if self._ready:
-            return
-        self.create_tables()
-        self._ready = True
-
-    def create_tables(self) -> None:
-        self.create("outbox", _PG_DDL, _SQLITE_DDL)
 
     # ------------------------------------------------------------------ collecting
 

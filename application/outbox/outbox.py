@@ -41,10 +41,6 @@ class Outbox(DeliveryTables):
         self.webhooks = WebhookSubscriptions(app)
         self.recipients = Recipients(app, self.webhooks)
 
-    def create_tables(self) -> None:
-        super().create_tables()
-        self.webhooks.setup()
-
     # ------------------------------------------------------------------ collecting
 
     def collect(self, *, limit: int = 500) -> int:

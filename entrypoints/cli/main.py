@@ -20,6 +20,7 @@ from entrypoints.cli.data import cmd_demo, cmd_generate, cmd_summary, cmd_verify
 from entrypoints.cli.documents import add_commands as add_document_commands
 from entrypoints.cli.keys import cmd_keygen, cmd_keys_create, cmd_keys_list, cmd_keys_revoke
 from entrypoints.cli.ledger import add_commands as add_ledger_commands
+from entrypoints.cli.migrate import cmd_migrate
 from entrypoints.cli.services import cmd_project, cmd_rebuild, cmd_schedule, cmd_serve
 
 
@@ -107,6 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --once: sign a checkpoint of the log and queue it for the scrutineers",
     )
     sc.set_defaults(func=cmd_schedule)
+
+    mg = add(
+        "migrate",
+        "bring the tables kept beside the events to the newest revision (serve, project and "
+        "schedule do it at start)",
+    )
+    mg.add_argument(
+        "--check",
+        action="store_true",
+        help="apply nothing: exit 1 when the store lacks a revision",
+    )
+    mg.set_defaults(func=cmd_migrate)
 
     add_document_commands(add)
     add_ledger_commands(add)

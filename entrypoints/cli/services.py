@@ -38,6 +38,7 @@ from application.service import Safeguarding
 from application.settings import Database, Environment, Settings
 from entrypoints import bootstrap
 from entrypoints.cli.common import safeguarding_of, settings_of
+from entrypoints.cli.migrate import migrate_at_start
 from projections.engine import Projector
 
 
@@ -62,6 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         return 2
     app = bootstrap.safeguarding(settings)
+    migrate_at_start(app)  # once, before the workers start (each finds it done)
     # production makes its keys with `tracker keys create` (replicas must not race to mint one)
     if settings.env is not Environment.PRODUCTION and not any(True for _ in list_keys(app)):
         _first_run(app, settings, args.port or settings.api_port)
@@ -195,6 +197,7 @@ def cmd_project(args: argparse.Namespace) -> int:
     """Build and follow the read models; one leader per database, others stand by."""
     app, projector = _projector(args)
     configure_logging(app.settings.log_level)
+    migrate_at_start(app)
     _trace(app.settings, "tracker-projector")
     leading = threading.Event()
     _metrics_port(app, app.settings.projector_metrics_port, LeadingCollector(leading.is_set))
@@ -270,6 +273,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         return 0
     _trace(settings, "tracker-scheduler")
     app = bootstrap.safeguarding(settings)
+    migrate_at_start(app)
     service = bootstrap.scheduler(app)
     _metrics_port(
         app,

@@ -162,3 +162,33 @@ def test_a_read_can_wait_for_its_own_write(
     assert p.wait(last, timeout=0.05)
     with read_store.transaction() as c:
         assert len(Timeline().rows(c, str(case_id))) == 24
+
+
+def test_processes_setting_up_the_read_models_at_once_take_turns(tracker: Safeguarding) -> None:
+    import threading
+
+    from projections import read_models
+
+    stores = [ReadStore(tracker.settings) for _ in range(4)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(stores))
+
+    def set_up(store: ReadStore) -> None:
+        start.wait()
+        try:
+            Projector(tracker, store, read_models(tracker)).setup()
+        except BaseException as e:  # every failure is the finding
+            errors.append(e)
+
+    threads = [threading.Thread(target=set_up, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    for s in stores:
+        s.close()
+    # each made the tables or found them made; none failed on another's half-made type
+    assert errors == []
+    reader = Projector(tracker, ReadStore(tracker.settings), read_models(tracker))
+    assert set(reader.positions().values()) == {0}
+    reader.store.close()
