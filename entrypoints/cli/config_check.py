@@ -14,6 +14,7 @@ from typing import Any, Self
 
 from pydantic import SecretStr, ValidationError, model_validator
 
+from application import migrations
 from application.config import ConfigurationError, load_partnerships
 from application.notifications import RECIPIENT_ROLES
 from application.settings import Database, Environment, Settings
@@ -83,8 +84,19 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _check_database(s: Settings) -> tuple[bool, str]:
-    """Connect to the configured store (read only: nothing is created)."""
+def _migration_note(revision: str | None) -> str | None:
+    """A note when the store's side tables lack a revision (a service applies it at start)."""
+    if revision == migrations.HEAD:
+        return None
+    return (
+        f"the tables beside the events are at revision {revision or 'none'}, the newest is "
+        f"{migrations.HEAD}: `tracker migrate` (or any service, at start) applies the rest"
+    )
+
+
+def _check_database(s: Settings) -> tuple[bool, str, str | None]:
+    """Connect to the configured store (read only: nothing is created); with the
+    migrations' revision found there."""
     if s.database is Database.SQLITE:
         path = s.sqlite_path
         if path.exists():
@@ -92,18 +104,28 @@ def _check_database(s: Settings) -> tuple[bool, str]:
                 lite = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
                 try:
                     tables = lite.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                    versioned = lite.execute(
+                        "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'"
+                    ).fetchone()
+                    row = (
+                        lite.execute("SELECT version_num FROM alembic_version").fetchone()
+                        if versioned
+                        else None
+                    )
                 finally:
                     lite.close()
             except sqlite3.Error as e:
-                return False, f"SQLite file {path} cannot be read: {e}"
-            return True, f"SQLite file {path} opened ({tables} tables and indexes)"
+                return False, f"SQLite file {path} cannot be read: {e}", None
+            revision = None if row is None else str(row[0])
+            return True, f"SQLite file {path} opened ({tables} tables and indexes)", revision
         folder = path.absolute().parent
         while not folder.exists():
             folder = folder.parent
         if not os.access(folder, os.W_OK):
-            return False, f"SQLite file {path} does not exist and {folder} is not writable"
-        return True, f"SQLite file {path} does not exist yet (it is created on first use)"
+            return False, f"SQLite file {path} does not exist and {folder} is not writable", None
+        return True, f"SQLite file {path} does not exist yet (it is created on first use)", None
     import psycopg
+    from psycopg import sql
 
     where = f"{s.postgres_user}@{s.postgres_host}:{s.postgres_port}/{s.postgres_dbname}"
     try:
@@ -121,13 +143,22 @@ def _check_database(s: Settings) -> tuple[bool, str]:
             found = conn.execute(
                 "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)
             ).fetchone()
+            table = sql.Identifier(schema, "alembic_version")
+            versioned = conn.execute("SELECT to_regclass(%s)", (table.as_string(conn),)).fetchone()
+            row = (
+                conn.execute(sql.SQL("SELECT version_num FROM {}").format(table)).fetchone()
+                if versioned and versioned[0]
+                else None
+            )
     except psycopg.Error as e:
         reason = " ".join(line.strip() for line in str(e).splitlines()) or type(e).__name__
-        return False, f"cannot connect to PostgreSQL {where}: {reason}"
+        return False, f"cannot connect to PostgreSQL {where}: {reason}", None
     if not found:
-        return False, f"PostgreSQL {where} has no schema {schema!r} (CREATE SCHEMA it first)"
+        message = f"PostgreSQL {where} has no schema {schema!r} (CREATE SCHEMA it first)"
+        return False, message, None
     server = version[0] if version else "?"
-    return True, f"connected to PostgreSQL {server} at {where}, schema {schema}"
+    revision = None if row is None else str(row[0])
+    return True, f"connected to PostgreSQL {server} at {where}, schema {schema}", revision
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
@@ -224,9 +255,11 @@ def cmd_config_check(args: argparse.Namespace) -> int:
                 if settings.encrypt_at_rest
                 else "TRACKER_ENCRYPT_AT_REST=false: case data is stored unencrypted"
             )
-        ok, message = _check_database(settings)
+        ok, message, revision = _check_database(settings)
         if ok:
             print(f"ok     database: {message}")
+            if (behind := _migration_note(revision)) is not None:
+                notes.append(behind)
         else:
             problems.append(f"database: {message}")
     for note in notes:

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from application import migrations
 from application.generate import generate
 from application.integrity import verify_all
 from application.service import Safeguarding
@@ -186,6 +187,23 @@ def test_config_check_passes_on_the_test_store_and_hides_secrets(store: dict[str
     assert "s3cr3t" not in checked.stdout
     if store.get("postgres_password"):
         assert str(store["postgres_password"]) not in checked.stdout
+
+
+def test_config_check_notes_a_store_behind_the_migrations_and_changes_nothing(
+    store: dict[str, Any], tmp_path: Path
+) -> None:
+    behind = config_check(store, TRACKER_ENCRYPTION_KEY=TEST_KEY)
+    assert behind.returncode == 0, behind.stdout + behind.stderr  # a note, not a failure
+    assert (
+        "note   the tables beside the events are at revision none, the newest is "
+        f"{migrations.HEAD}: `tracker migrate` (or any service, at start) applies the rest"
+    ) in behind.stdout
+    assert tracker_cli(store, "migrate", "--check", cwd=tmp_path).returncode == 1  # read only
+
+    assert tracker_cli(store, "migrate", cwd=tmp_path).returncode == 0
+    current = config_check(store, TRACKER_ENCRYPTION_KEY=TEST_KEY)
+    assert current.returncode == 0, current.stdout + current.stderr
+    assert "the tables beside the events are at revision" not in current.stdout
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
