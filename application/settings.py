@@ -171,6 +171,12 @@ class Settings(BaseSettings):
     web_session_hours: float = Field(
         8, gt=0, description="a web tracker session ends this long after sign-in, whatever"
     )
+    group_commit: bool | None = Field(
+        None,
+        description="let concurrent commands of one process share an append transaction, "
+        "each still accepted or refused on its own (default: yes on PostgreSQL, no on the "
+        "embedded SQLite store)",
+    )
     aggregate_cache_size: int = Field(
         2000, ge=0, description="aggregates kept in memory between commands (0 disables the cache)"
     )
@@ -235,6 +241,12 @@ class Settings(BaseSettings):
         return self.scheduler_in_api
 
     @property
+    def groups_commits(self) -> bool:
+        if self.group_commit is None:
+            return self.database is Database.POSTGRES
+        return self.group_commit
+
+    @property
     def runs_projector_in_process(self) -> bool:
         if self.projector_in_process is None:
             return self.database is Database.SQLITE
@@ -251,6 +263,8 @@ class Settings(BaseSettings):
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
                 SQLITE_DBNAME=str(path),
                 SQLITE_LOCK_TIMEOUT="10",
+                # the library's recorder, with group commit when enabled
+                APPLICATION_RECORDER_TOPIC="application.sqliterecorder:GroupedSQLiteRecorder",
             )
         else:
             env.update(

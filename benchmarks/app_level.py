@@ -23,6 +23,7 @@ from benchmarks.ingest import steps
 from domain.values import Role
 from tests.support.postgres import create_database, drop_database, postgres_settings
 
+DB = "writes_app_level"
 ROUTE = {a.path: a for a in CASE_ACTS}
 MODELS = {a: command_model(a) for a in (*CASE_ACTS, ReferSeriousIncident)}
 
@@ -33,8 +34,8 @@ def kwargs(act: type[Act], body: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    params = create_database("tracker_app_level")
-    settings = postgres_settings(params, "tracker_app_level", postgres_pool_size=max(threads, 2))
+    params = create_database(DB)
+    settings = postgres_settings(params, DB, postgres_pool_size=max(threads, 2))
     tracker = Safeguarding(settings)
     principal = Principal("bench", Role.PARTNERSHIP, "bench", ("LEW",))
     done = [0] * threads
@@ -64,7 +65,7 @@ def main() -> None:
     rate = sum(done) / (time.perf_counter() - started)
     print(f"threads={threads} application-level commands/s {rate:.0f}")
     tracker.close()
-    drop_database("tracker_app_level")
+    drop_database(DB)
 
 
 if __name__ == "__main__":

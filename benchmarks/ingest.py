@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import statistics
@@ -114,7 +115,7 @@ def probe(url: str, key: str, params: dict[str, str], seconds: float, lags: list
             host=params["host"],
             port=params["port"],
             user=params["user"],
-            dbname=DB,
+            dbname=params["dbname"],
             autocommit=True,
         ) as db,
     ):
@@ -175,6 +176,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--encrypt", action="store_true")
+    parser.add_argument("--db", default=DB, help=f"the database's name (default {DB})")
+    parser.add_argument(
+        "--group-commit",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the server's group commit (TRACKER_GROUP_COMMIT)",
+    )
     parser.add_argument(
         "--projector",
         action="store_true",
@@ -183,18 +191,26 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    params = create_database(DB)
+    params = create_database(args.db)
     key64 = Settings(_env_file=None).encryption_key.get_secret_value()
     if args.encrypt:
         import base64
 
         key64 = base64.b64encode(os.urandom(32)).decode()
-    settings = postgres_settings(params, DB, encryption_key=key64, postgres_pool_size=args.clients)
+    settings = postgres_settings(
+        params, args.db, encryption_key=key64, postgres_pool_size=args.clients
+    )
     tracker = Safeguarding(settings)
     key = issue_key(tracker, principal_id="bench", role="partnership", partnerships=["LEW"])[0]
     tracker.close()
 
-    env = server_env(params, DB, args.clients, TRACKER_ENCRYPTION_KEY=key64)
+    env = server_env(
+        params,
+        args.db,
+        args.clients,
+        TRACKER_ENCRYPTION_KEY=key64,
+        TRACKER_GROUP_COMMIT=str(args.group_commit).lower(),
+    )
     url, server = start_server(env, args.workers)
     projector = (
         subprocess.Popen(
@@ -255,7 +271,22 @@ def main() -> None:
     bare = bare_save_rate(settings, args.clients, min(args.seconds, 15))
     print(f"bare eventsourcing saves/s (same database, {args.clients} threads): {bare:,.0f}")
     print(f"ratio commands/s : bare saves/s = {rate / bare:.2f}")
-    drop_database(DB)
+    drop_database(args.db)
+    ratios: dict[str, Any] = {
+        "benchmark": "ingest",
+        "clients": args.clients,
+        "workers": args.workers,
+        "group_commit": args.group_commit,
+        "commands_per_s": round(rate, 1),
+        "p99_ms": round(pct(latencies, 99), 1),
+        "bare_saves_per_s": round(bare, 1),
+        "ratio": round(rate / bare, 3),
+        "errors": len(errors),
+    }
+    if lags:
+        ratios["live_lag_p99_ms"] = round(pct(lags, 99), 1)
+        ratios["live_lag_probes"] = len(lags)
+    print(json.dumps(ratios))
 
 
 if __name__ == "__main__":

@@ -39,14 +39,21 @@ def main() -> None:
     )
     parser.add_argument("--reuse", action="store_true", help="keep the existing events")
     parser.add_argument("--keep", action="store_true", help="leave the database afterwards")
+    parser.add_argument("--db", default=DB, help=f"the database's name (default {DB})")
+    parser.add_argument(
+        "--generate-only", action="store_true", help="generate the log and stop (with --keep)"
+    )
     args = parser.parse_args()
-    params = postgres_params() if args.reuse else create_database(DB)
-    settings = postgres_settings(params, DB)
+    params = postgres_params() if args.reuse else create_database(args.db)
+    settings = postgres_settings(params, args.db)
     tracker = bootstrap.safeguarding(settings)
     if not args.reuse:
         started = time.perf_counter()
         stats = generate(tracker, args.cases, seed=1, batch=20)
         print(f"generated {stats.events:,} events in {time.perf_counter() - started:.0f}s")
+    if args.generate_only:
+        tracker.close()
+        return
     end = tracker.recorder.max_notification_id() or 0
 
     started = time.perf_counter()
@@ -87,7 +94,7 @@ def main() -> None:
     store.close()
     tracker.close()
     if not args.keep:
-        drop_database(DB)
+        drop_database(args.db)
 
 
 if __name__ == "__main__":
