@@ -76,7 +76,7 @@ def _copy(aggregate: Any) -> Any:
     """A copy of a cached aggregate that a command may change without changing the cached
     one: a new object holding the same attribute values. Enough because the domain never
     changes a value it holds in place: its events replace attributes (``{**old, k: v}``,
-    ``dataclasses.replace``, new tuples), which tests/unit/domain/test_copy_on_write.py
+    ``dataclasses.replace``, new tuples), which tests/integration/application/test_copy_on_write.py
     pins; the library's deep copy of every cached aggregate cost a large share of a
     command."""
     copied = object.__new__(type(aggregate))
