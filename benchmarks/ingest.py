@@ -119,7 +119,16 @@ def probe(url: str, key: str, params: dict[str, str], seconds: float, lags: list
             autocommit=True,
         ) as db,
     ):
-        time.sleep(2)  # let the projector catch up with the start
+        deadline = time.perf_counter() + 60
+        while True:  # until the projector has made its tables, then let it catch up
+            try:
+                db.execute("SELECT 1 FROM rm_tracking LIMIT 1")
+                break
+            except psycopg.errors.UndefinedTable:
+                if time.perf_counter() > deadline:
+                    raise
+                time.sleep(0.2)
+        time.sleep(2)
         while time.perf_counter() < until:
             r = http.post(f"{V1}/cases/serious-incidents", json=EXAMPLES["refer_serious_incident"])
             returned = time.perf_counter()
@@ -164,6 +173,29 @@ def bare_save_rate(settings: Settings, threads: int, seconds: float) -> float:
     elapsed = time.perf_counter() - started
     app.close()
     return sum(done) / elapsed
+
+
+def cpu_seconds(root: int) -> float:
+    """User and system CPU seconds of process ``root`` and its live descendants (/proc)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, grew = {root}, True
+    while grew:
+        more = {p for p, parent in parents.items() if parent in tree} - tree
+        grew = bool(more)
+        tree |= more
+    return sum(times.get(p, 0.0) for p in tree)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -241,7 +273,11 @@ def main() -> None:
         )
         if prober:
             prober.start()
+        server_cpu = cpu_seconds(server.pid)
+        client_cpu = time.process_time()
         elapsed = asyncio.run(run())
+        server_cpu = cpu_seconds(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
         if prober:
             prober.join()
     finally:
@@ -257,6 +293,11 @@ def main() -> None:
     print(f"clients={args.clients} workers={args.workers} seconds={args.seconds}")
     print(f"commands {len(latencies):,} in {elapsed:.1f}s: {rate:,.0f} commands/s")
     print(f"errors {len(errors)}")
+    print(
+        f"CPU per command: server {server_cpu / len(latencies) * 1000:.2f} ms "
+        f"({server_cpu / elapsed:.0%} of a core), load generator "
+        f"{client_cpu / len(latencies) * 1000:.2f} ms ({client_cpu / elapsed:.0%} of a core)"
+    )
     print(
         f"latency p50 {pct(latencies, 50):.1f} ms  p95 {pct(latencies, 95):.1f} ms  "
         f"p99 {pct(latencies, 99):.1f} ms"
@@ -282,6 +323,8 @@ def main() -> None:
         "bare_saves_per_s": round(bare, 1),
         "ratio": round(rate / bare, 3),
         "errors": len(errors),
+        "server_cpu_ms_per_command": round(server_cpu / len(latencies) * 1000, 2),
+        "client_cpu_ms_per_command": round(client_cpu / len(latencies) * 1000, 2),
     }
     if lags:
         ratios["live_lag_p99_ms"] = round(pct(lags, 99), 1)
