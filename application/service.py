@@ -107,7 +107,7 @@ class Safeguarding(Application[UUID]):
         self._calendars: dict[str, WorkingDayCalendar] = {}
         super().__init__(env=self.settings.eventsourcing_env())
         enable = getattr(self.recorder, "enable_group_commit", None)
-        if enable is not None and self.settings.groups_commits:
+        if enable is not None and self.settings.group_commit:
             enable()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

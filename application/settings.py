@@ -171,11 +171,10 @@ class Settings(BaseSettings):
     web_session_hours: float = Field(
         8, gt=0, description="a web tracker session ends this long after sign-in, whatever"
     )
-    group_commit: bool | None = Field(
-        None,
+    group_commit: bool = Field(
+        True,
         description="let concurrent commands of one process share an append transaction, "
-        "each still accepted or refused on its own (default: yes on PostgreSQL, no on the "
-        "embedded SQLite store)",
+        "each still accepted or refused on its own (false: one transaction per command)",
     )
     aggregate_cache_size: int = Field(
         2000, ge=0, description="aggregates kept in memory between commands (0 disables the cache)"
@@ -239,12 +238,6 @@ class Settings(BaseSettings):
         if self.scheduler_in_api is None:
             return self.database is Database.SQLITE
         return self.scheduler_in_api
-
-    @property
-    def groups_commits(self) -> bool:
-        if self.group_commit is None:
-            return self.database is Database.POSTGRES
-        return self.group_commit
 
     @property
     def runs_projector_in_process(self) -> bool:

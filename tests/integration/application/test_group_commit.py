@@ -90,11 +90,11 @@ def grouped(make_tracker: Callable[..., Safeguarding]) -> Safeguarding:
     return make_tracker(group_commit=True)
 
 
-def test_group_commit_is_on_by_default_on_postgres_only(
-    make_tracker: Callable[..., Safeguarding], backend: str
+def test_group_commit_is_on_by_default_and_can_be_turned_off(
+    make_tracker: Callable[..., Safeguarding],
 ) -> None:
-    default = make_tracker()
-    assert (getattr(default.recorder, "group_commit", None) is not None) == (backend == "postgres")
+    assert getattr(make_tracker().recorder, "group_commit", None) is not None
+    assert getattr(make_tracker(group_commit=False).recorder, "group_commit", None) is None
 
 
 def test_appends_waiting_together_commit_in_one_transaction(
