@@ -95,6 +95,7 @@ class Projector:
         self.models = list(models)
         self.factory = factory  # makes the fresh models a rebuild replays into
         self.decoder = Decoder(app)
+        self._tracking_made = False  # rm_tracking exists (it is never dropped)
 
     def setup(self, progress: Callable[[int], object] | None = None) -> None:
         """Create what is missing; rebuild any model whose version changed."""
@@ -165,9 +166,11 @@ class Projector:
     def positions(self) -> dict[str, int]:
         """Each model's position in the log (-1: never built here)."""
         with self.store.transaction() as c:
-            c.execute(TRACKING_DDL)  # a reader may come before any projector
+            if not self._tracking_made:
+                c.execute(TRACKING_DDL)  # a reader may come before any projector
             c.execute("SELECT name, position FROM rm_tracking")
             found = {str(name): int(pos) for name, pos in c.fetchall()}
+        self._tracking_made = True
         return {m.name: found.get(m.name, -1) for m in self.models}
 
     def run_once(self, batch_size: int = 1000) -> int:
@@ -204,7 +207,13 @@ class Projector:
                 for model, mine, bad in work:
                     model.apply(c, mine)
                     _set_aside(c, model, bad)
-                    _move(c, model, last)
+                names = [model.name for model, _, _ in work]
+                if names:
+                    c.execute(
+                        "UPDATE rm_tracking SET position = ? "  # noqa: S608 - placeholders only
+                        f"WHERE name IN ({', '.join('?' * len(names))})",
+                        (last, *names),
+                    )
         except Exception:
             for model, _, _ in work:
                 _forget(model)
