@@ -6,9 +6,14 @@ Starts ``uvicorn`` (``--workers`` processes) on a fresh PostgreSQL database on t
 then runs ``--clients`` concurrent clients, each walking new serious-incident cases along the
 seed timetable (referral, alert, recommendation, three decisions, decision, notification,
 rapid review, three scoping requests and returns, meeting, three approvals, submission,
-Panel response: 22 commands a case), each POST with an Idempotency-Key. Reports commands/s
-and p50/p95/p99 latency, then, on the same database, the bare ``eventsourcing`` save rate
-(one aggregate event per transaction, the same number of threads) and the ratio.
+Panel response: 22 commands a case), each POST with an Idempotency-Key. Reports commands/s,
+p50/p95/p99 latency and the CPU each command cost the server's processes and the load
+generator, then, on the same database, the bare ``eventsourcing`` save rate (one aggregate
+event per transaction, the same number of threads) and the ratio. ``--projector`` also runs
+``tracker project`` and a probe (a process of its own) measuring the live lag: from a
+command's answer until every read model has reached its position. The last line is the
+figures and ratios as one JSON object. ``--no-group-commit`` runs the server without group
+commit; ``--db`` names the database (dropped afterwards).
 """
 
 from __future__ import annotations
