@@ -72,6 +72,20 @@ def back_off(attempt: int) -> None:
     time.sleep(random.uniform(0, min(0.05, 0.002 * 2**attempt)))
 
 
+def _copy(aggregate: Any) -> Any:
+    """A copy of a cached aggregate that a command may change without changing the cached
+    one: a new object holding the same attribute values. Enough because the domain never
+    changes a value it holds in place: its events replace attributes (``{**old, k: v}``,
+    ``dataclasses.replace``, new tuples), which tests/integration/application/test_copy_on_write.py
+    pins; the library's deep copy of every cached aggregate cost a large share of a
+    command."""
+    copied = object.__new__(type(aggregate))
+    state = copied.__dict__
+    state.update(aggregate.__dict__)
+    state["_pending_events"] = []
+    return copied
+
+
 class Safeguarding(Application[UUID]):
     """The safeguarding review tracker's write side, and the reads of one case or review
     that go through its aggregates."""
@@ -92,6 +106,9 @@ class Safeguarding(Application[UUID]):
         self.calendar = calendar or england_and_wales()
         self._calendars: dict[str, WorkingDayCalendar] = {}
         super().__init__(env=self.settings.eventsourcing_env())
+        enable = getattr(self.recorder, "enable_group_commit", None)
+        if enable is not None and self.settings.group_commit:
+            enable()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -293,7 +310,7 @@ class Safeguarding(Application[UUID]):
     def _get(self, aggregate_id: UUID, *, fresh: bool) -> Any:
         """The aggregate from the cache, or (``fresh``) brought up to date with any events
         stored since the cached copy was made."""
-        aggregate: Any = self.repository.get(aggregate_id)
+        aggregate: Any = _copy(self.repository.get(aggregate_id, deepcopy_from_cache=False))
         if fresh and self.repository.cache is not None:
             for event in self.events.get(aggregate_id, gt=aggregate.version):
                 aggregate = cast(Any, event).mutate(aggregate)

@@ -171,6 +171,11 @@ class Settings(BaseSettings):
     web_session_hours: float = Field(
         8, gt=0, description="a web tracker session ends this long after sign-in, whatever"
     )
+    group_commit: bool = Field(
+        True,
+        description="let concurrent commands of one process share an append transaction, "
+        "each still accepted or refused on its own (false: one transaction per command)",
+    )
     aggregate_cache_size: int = Field(
         2000, ge=0, description="aggregates kept in memory between commands (0 disables the cache)"
     )
@@ -251,6 +256,8 @@ class Settings(BaseSettings):
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
                 SQLITE_DBNAME=str(path),
                 SQLITE_LOCK_TIMEOUT="10",
+                # the library's recorder, with group commit when enabled
+                APPLICATION_RECORDER_TOPIC="application.sqliterecorder:GroupedSQLiteRecorder",
             )
         else:
             env.update(

@@ -1,28 +1,35 @@
 """Benchmark: commands per second through the application layer alone (no HTTP).
 
-    .venv/bin/python -m benchmarks.app_level [THREADS]     (default 1)
+    .venv/bin/python -m benchmarks.app_level [THREADS] [--sqlite] [--no-group-commit]
 
 The same command stream as benchmarks/ingest.py, performing the acts through the
-application directly on a fresh PostgreSQL database: separates the application's cost
-from the web layer's.
+application directly on a fresh PostgreSQL database (or SQLite file): separates the
+application's cost from the web layer's, and shows what group commit gives on each store
+(THREADS commands at once in one process).
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
+import json
+import shutil
+import tempfile
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from api.schemas import command_kwargs, command_model
 from application.acts import CASE_ACTS, Act, ReferSeriousIncident
 from application.context import CommandContext, Principal
 from application.service import Safeguarding
+from application.settings import Settings
 from benchmarks.ingest import steps
 from domain.values import Role
 from tests.support.postgres import create_database, drop_database, postgres_settings
 
+DB = "writes_app_level"
 ROUTE = {a.path: a for a in CASE_ACTS}
 MODELS = {a: command_model(a) for a in (*CASE_ACTS, ReferSeriousIncident)}
 
@@ -32,9 +39,26 @@ def kwargs(act: type[Act], body: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    params = create_database("tracker_app_level")
-    settings = postgres_settings(params, "tracker_app_level", postgres_pool_size=max(threads, 2))
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("threads", type=int, nargs="?", default=1)
+    parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--group-commit", action=argparse.BooleanOptionalAction, default=True)
+    args = parser.parse_args()
+    threads = args.threads
+    folder = tempfile.mkdtemp()
+    if args.sqlite:
+        settings = Settings(
+            _env_file=None,
+            database="sqlite",
+            sqlite_path=Path(folder) / "tracker.sqlite",
+            encryption_key_file=Path(folder) / "key.txt",
+            group_commit=args.group_commit,
+        )
+    else:
+        params = create_database(DB)
+        settings = postgres_settings(
+            params, DB, postgres_pool_size=max(threads, 2), group_commit=args.group_commit
+        )
     tracker = Safeguarding(settings)
     principal = Principal("bench", Role.PARTNERSHIP, "bench", ("LEW",))
     done = [0] * threads
@@ -62,9 +86,23 @@ def main() -> None:
     for w in workers:
         w.join()
     rate = sum(done) / (time.perf_counter() - started)
+    store = "sqlite" if args.sqlite else "postgres"
     print(f"threads={threads} application-level commands/s {rate:.0f}")
     tracker.close()
-    drop_database("tracker_app_level")
+    if not args.sqlite:
+        drop_database(DB)
+    shutil.rmtree(folder)
+    print(
+        json.dumps(
+            {
+                "benchmark": "app_level",
+                "store": store,
+                "threads": threads,
+                "group_commit": args.group_commit,
+                "commands_per_s": round(rate, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

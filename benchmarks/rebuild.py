@@ -5,21 +5,27 @@
 
 Generates the cases into a fresh database (``tracker_rebuild``), then times reading the log
 raw (no decoding) and ``rebuild --all`` (decode, fold, write all read models, swap), and
-prints both rates and their ratio. The raw read is timed twice: through the event store's
-``select_notifications`` (as before) and with the rebuild's own reader (position ranges,
-binary rows). Keep the database with ``--keep`` to rerun only the rebuild with ``--reuse``.
+prints both rates and their ratio. The raw read is timed three times: through the event
+store's ``select_notifications`` (as before), by position ranges in binary (the earlier
+rebuild's reader) and stream by stream (what the rebuild reads now: primary key order).
+Prints the peak memory (max RSS) of this process and of the largest worker, and ends with
+one JSON line of the figures and ratios. Keep the database with ``--keep`` to rerun only
+the rebuild with ``--reuse``; ``--db`` names it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import resource
 import time
+from uuid import UUID
 
 from application.generate import generate
 from entrypoints import bootstrap
-from projections.rebuild import read_log
+from projections.rebuild import read_log, read_streams
 from tests.support.postgres import (
     create_database,
     drop_database,
@@ -39,14 +45,21 @@ def main() -> None:
     )
     parser.add_argument("--reuse", action="store_true", help="keep the existing events")
     parser.add_argument("--keep", action="store_true", help="leave the database afterwards")
+    parser.add_argument("--db", default=DB, help=f"the database's name (default {DB})")
+    parser.add_argument(
+        "--generate-only", action="store_true", help="generate the log and stop (with --keep)"
+    )
     args = parser.parse_args()
-    params = postgres_params() if args.reuse else create_database(DB)
-    settings = postgres_settings(params, DB)
+    params = postgres_params() if args.reuse else create_database(args.db)
+    settings = postgres_settings(params, args.db)
     tracker = bootstrap.safeguarding(settings)
     if not args.reuse:
         started = time.perf_counter()
         stats = generate(tracker, args.cases, seed=1, batch=20)
         print(f"generated {stats.events:,} events in {time.perf_counter() - started:.0f}s")
+    if args.generate_only:
+        tracker.close()
+        return
     end = tracker.recorder.max_notification_id() or 0
 
     started = time.perf_counter()
@@ -67,6 +80,16 @@ def main() -> None:
         rows += len(batch_rows)
     reader = rows / (time.perf_counter() - started)
 
+    started = time.perf_counter()
+    after, rows = (UUID(int=0), 0), 0
+    while True:
+        found = read_streams(tracker, store, after, end, args.batch)
+        rows += len(found)
+        if len(found) < args.batch:
+            break
+        after = (found[-1][1], found[-1][2])
+    streams = rows / (time.perf_counter() - started)
+
     projector = bootstrap.projector(tracker, store)
     projector.setup()
     started = time.perf_counter()
@@ -79,15 +102,39 @@ def main() -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     print(f"log: {end:,} notifications; raw read {raw:,.0f} rows/s (select_notifications)")
-    print(f"raw read with the rebuild's reader: {reader:,.0f} rows/s (chained events only)")
+    print(f"raw read by position ranges: {reader:,.0f} rows/s (chained events only)")
+    print(f"raw read stream by stream (the rebuild's reader): {streams:,.0f} rows/s")
     print(
         f"rebuild --all: {seconds:.1f}s, {rate:,.0f} events/s ({rate / raw:.1%} of the raw read, "
-        f"{rate / reader:.1%} of the rebuild's reader)"
+        f"{rate / streams:.1%} of the rebuild's reader)"
+    )
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"peak memory (max RSS): this process {own:,.0f} MiB (the raw reads, the rebuild's own "
+        f"partition and the swap), largest worker process {workers:,.0f} MiB"
     )
     store.close()
     tracker.close()
     if not args.keep:
-        drop_database(DB)
+        drop_database(args.db)
+    print(
+        json.dumps(
+            {
+                "benchmark": "rebuild",
+                "events": end,
+                "seconds": round(seconds, 1),
+                "events_per_s": round(rate),
+                "raw_rows_per_s": round(raw),
+                "ranges_rows_per_s": round(reader),
+                "streams_rows_per_s": round(streams),
+                "ratio": round(rate / raw, 3),
+                "ratio_to_reader": round(rate / streams, 3),
+                "peak_rss_mib": round(own),
+                "peak_worker_rss_mib": round(workers),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -68,6 +68,17 @@ class Fold:
                 states.popitem(last=False)
         return touched
 
+    def take_finished(self, going_on: UUID | None) -> list[Any]:
+        """Every state held but ``going_on``'s, dropped from the fold (a rebuild reading
+        stream by stream: those streams are finished)."""
+        kept = self._states.pop(going_on, None) if going_on is not None else None
+        taken = list(self._states.values())
+        self._states.clear()
+        if kept is not None:
+            self._states[going_on] = kept  # type: ignore[index]
+        self._clocks.clear()
+        return taken
+
     def states(self) -> list[Any]:
         """Every state held, oldest touched first."""
         return list(self._states.values())

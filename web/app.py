@@ -5,7 +5,6 @@ root: the static files (GOV.UK Frontend, its fonts, Swagger UI, GraphiQL; instal
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +12,8 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.app import Browser
 from application.access import AccessLog
@@ -55,17 +56,31 @@ def _docs(app: FastAPI) -> None:
         )
 
 
-async def _headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """The pages' security headers: this origin's files only, never framed, not sniffed."""
-    response = await call_next(request)
-    html = response.headers.get("content-type", "").startswith("text/html")
-    if html and request.url.path not in ("/docs", "/graphql"):  # those two run inline scripts
-        response.headers["Content-Security-Policy"] = POLICY
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
+class _SecurityHeaders:
+    """The pages' security headers: this origin's files only, never framed, not sniffed.
+
+    Plain ASGI (not Starlette's ``BaseHTTPMiddleware``, which ran every request, the API's
+    commands too, through a task group and a memory stream of its own)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        inline = scope["path"] in ("/docs", "/graphql")  # those two run inline scripts
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if not inline and headers.get("content-type", "").startswith("text/html"):
+                    headers["Content-Security-Policy"] = POLICY
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 async def _page_error(request: Request, exc: Exception) -> Response:
@@ -107,7 +122,7 @@ def browser(
         for module in (tracker, case, work, statistics, audit):
             web.include_router(module.router, include_in_schema=False)
 
-        web.middleware("http")(_headers)
+        web.add_middleware(_SecurityHeaders)
 
     return Browser(
         install=install, graphiql_html=graphiql_html(), form_paths=("/sign-in", "/sign-out")

@@ -4,11 +4,15 @@ or split across workers."""
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
+
+import pytest
 
 from application.generate import generate
 from application.service import Safeguarding
 from projections import read_models
 from projections.engine import Projector
+from projections.fold import Fold
 from projections.store import ReadStore
 from tests.support.readmodels import TABLES, projector, table_rows
 
@@ -71,3 +75,36 @@ def test_a_rebuild_split_across_worker_processes_equals_the_live_models(
         assert {t: table_rows(c, f"rm_{t}") for t in TABLES} == before
     end = tracker.recorder.max_notification_id()
     assert set(p.positions().values()) == {end}
+
+
+def test_a_rebuild_holds_the_states_of_one_batch_of_streams_whatever_the_logs_length(
+    tracker: Safeguarding, read_store: ReadStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log is read stream by stream: once the next stream begins, a stream's rows are
+    written and its state dropped, so the fold never holds more than the streams of one
+    batch (plus the one going on), on a log of any length."""
+    generate(tracker, 60, seed=3, batch=5)
+    p = Projector(
+        tracker, read_store, read_models(tracker), factory=lambda x: read_models(tracker, x)
+    )
+    p.setup()
+    p.catch_up(batch_size=100)
+    with read_store.transaction() as c:
+        before = {t: table_rows(c, f"rm_{t}") for t in TABLES}
+    streams = len(before["tracker"]) + len(before["reviews"])
+    held: list[int] = []
+    advance = Fold.advance
+
+    def watched(fold: Fold, batch: Any, **kwargs: Any) -> Any:
+        touched = advance(fold, batch, **kwargs)
+        held.append(len(fold.states()))
+        assert len(fold.states()) <= len({a.event.originator_id for a in batch}) + 1
+        return touched
+
+    monkeypatch.setattr(Fold, "advance", watched)
+    p.rebuild(*(m.base for m in p.models), batch_size=40, workers=1)
+
+    assert held
+    assert max(held) < streams / 4  # far fewer than every stream's state at once
+    with read_store.transaction() as c:
+        assert {t: table_rows(c, f"rm_{t}") for t in TABLES} == before
