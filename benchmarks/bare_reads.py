@@ -261,9 +261,11 @@ def statistics_of_year(request: Request) -> Response:
         {
             "period": k,
             "cases": count(g["cases"]),
-            "byStage": [{"key": s, "count": {"value": n}} for s, n in g["stage"].items() if n],
+            "byStage": [
+                {"key": s, "count": {"value": n}} for s, n in sorted(g["stage"].items()) if n
+            ],
             "byRecommendation": [
-                {"key": s, "count": {"value": n}} for s, n in g["rec"].items() if n
+                {"key": s, "count": {"value": n}} for s, n in sorted(g["rec"].items()) if n
             ],
             "timeliness": [
                 {

@@ -179,9 +179,20 @@ def from_tallies(
     if received_to is not None:
         where.add("month <= ?", received_to.isoformat()[:7])
     groups: dict[tuple[str, str], dict[str, Any]] = {}
+    keys: dict[tuple[str, str], tuple[str, str]] = {}
 
     def key(p: str, month: str) -> tuple[str, str]:
-        return (p if by_partnership else "", _period_of(month, period))
+        found = keys.get((p, month))
+        if found is None:
+            found = keys[(p, month)] = (p if by_partnership else "", _period_of(month, period))
+        return found
+
+    def group(p: str, month: str) -> dict[str, Any]:
+        k = key(p, month)
+        found = groups.get(k)
+        if found is None:
+            found = groups[k] = _new_group()
+        return found
 
     c.execute(
         "SELECT partnership, month, stage, kind, recommendation, decision, cases "  # noqa: S608
@@ -189,7 +200,7 @@ def from_tallies(
         where.params,
     )
     for p, month, stage, kind, recommendation, decision, n in c.fetchall():
-        g = groups.setdefault(key(p, month), _new_group())
+        g = group(p, month)
         g["cases"] += n
         g["stage"][stage] += n
         g["kind"][kind] += n
@@ -210,16 +221,18 @@ def from_tallies(
             continue  # a review's clock counts only in a group of the cases in scope
         if state == "open":
             state = "breached" if due_on < now else "pending"
-        g = groups.setdefault(key(p, month), _new_group())
-        g["timeliness"].setdefault(clock, Counter())[state] += n
+        timeliness = group(p, month)["timeliness"]
+        counts = timeliness.get(clock)
+        if counts is None:
+            counts = timeliness[clock] = Counter()
+        counts[state] += n
     c.execute(
         f"SELECT partnership, month, measure, days, cases FROM {tracker.days_table} "  # noqa: S608
         f"{where.sql()}",
         where.params,
     )
     for p, month, measure, days, n in c.fetchall():
-        g = groups.setdefault(key(p, month), _new_group())
-        g["to_decision" if measure == "decision" else "to_submission"][int(days)] += n
+        group(p, month)["to_decision" if measure == "decision" else "to_submission"][int(days)] += n
     return [
         Statistics(
             cases=g["cases"],

@@ -305,24 +305,60 @@ class CaseTracker(FoldedModel):
 
 
 def _tracker_row(r: Sequence[Any], today: date) -> TrackerRow:
-    """A row of ``COLUMNS`` as the tracker shows it on ``today``."""
-    values = dict(zip(COLUMNS.split(", "), r, strict=True))
-    dues = [date.fromisoformat(d) for d in values.pop("open_dues").split(",") if d]
-    concurs = values["panel_concurs"]
+    """A row of ``COLUMNS`` as the tracker shows it on ``today`` (a page's worth each read:
+    unpacked by position)."""
+    (
+        case_id,
+        reference,
+        partnership,
+        area,
+        kind,
+        stage,
+        status,
+        incident_kind,
+        incident_on,
+        looked_after,
+        band,
+        decision,
+        received_on,
+        decided_on,
+        notified_on,
+        submitted_on,
+        recommendation,
+        panel_concurs,
+        review_type,
+        next_clock,
+        next_due_on,
+        open_dues,
+        last_activity,
+        version,
+    ) = r
+    now = today.isoformat()  # ISO days compare as the days do
     return TrackerRow(
-        **{
-            **values,
-            "incident_on": from_iso(values["incident_on"]),
-            "looked_after": bool(values["looked_after"]),
-            "received_on": date.fromisoformat(values["received_on"]),
-            "decided_on": from_iso(values["decided_on"]),
-            "notified_on": from_iso(values["notified_on"]),
-            "submitted_on": from_iso(values["submitted_on"]),
-            "panel_concurs": None if concurs is None else bool(concurs),
-            "next_due_on": from_iso(values["next_due_on"]),
-            "version": int(values["version"]),
-        },
-        overdue=sum(1 for d in dues if d < today),
+        case_id=case_id,
+        reference=reference,
+        partnership=partnership,
+        area=area,
+        kind=kind,
+        stage=stage,
+        status=status,
+        incident_kind=incident_kind,
+        incident_on=from_iso(incident_on),
+        looked_after=bool(looked_after),
+        age_band=band,
+        decision=decision,
+        received_on=date.fromisoformat(received_on),
+        decided_on=from_iso(decided_on),
+        notified_on=from_iso(notified_on),
+        submitted_on=from_iso(submitted_on),
+        recommendation=recommendation,
+        panel_concurs=None if panel_concurs is None else bool(panel_concurs),
+        review_type=review_type,
+        next_clock=next_clock,
+        next_due_on=from_iso(next_due_on),
+        overdue=sum(1 for d in open_dues.split(",") if d and d < now),
+        last_activity=last_activity,
+        version=int(version),
     )
 
 

@@ -22,6 +22,7 @@ belongs). A fallback calls the opted-in resolvers again; theirs must be safe to 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from operator import attrgetter
 from typing import Any
 
@@ -30,6 +31,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     Undefined,
+    is_enum_type,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
@@ -57,22 +59,38 @@ class _Info:
 _UNCHANGED: dict[str, type] = {"String": str, "ID": str, "Boolean": bool}
 
 
+# strawberry's Date and DateTime scalars serialise a value as its isoformat()
+_ISO: dict[str, type] = {"Date": date, "DateTime": datetime}
+
+
 def _leaf(leaf: GraphQLLeafType, required: bool) -> Complete:
     coerce = leaf.coerce_output_value
     same = _UNCHANGED.get(leaf.name)
+    iso = _ISO.get(leaf.name)
+    names: dict[Any, Any] = {}  # an enum's members and their names, as coerced once
 
     def complete(value: Any, ctx: Any) -> Any:
         if value is None:
             if required:
                 raise _NotFastError  # graphql-core's error, with its path, on the ordinary path
             return None
-        if type(value) is same:
+        kind = type(value)
+        if kind is same:
             return value
+        if kind is iso:
+            return value.isoformat()
+        if enum:
+            found = names.get(value)
+            if found is not None:
+                return found
         out = coerce(value)
         if out is None or out is Undefined:
             raise _NotFastError  # the ordinary path says why
+        if enum:
+            names[value] = out
         return out
 
+    enum = is_enum_type(leaf)
     return complete
 
 
