@@ -9,12 +9,15 @@ mapper (and cipher) that wrote it.
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 from eventsourcing.application import Application
 
@@ -99,12 +102,60 @@ def last_version(app: Application[UUID], stream_id: UUID) -> int:
     return rows[0].originator_version if rows else 0
 
 
+class DecodedEvents:
+    """Stored events decoded, kept by (stream, version) with the stored bytes they came
+    from: a stored event never changes, so nothing invalidates an entry. A row is still
+    read every time; only its decoding (decryption, decompression, JSON, the event object
+    and its history entry) is skipped when its topic and bytes are those already decoded.
+    A row altered in the store is therefore decoded afresh, never answered from here; a
+    newer version is simply not here yet. The oldest entries go beyond ``size``."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[UUID, int], tuple[str, bytes, HistoryEntry]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+        self.decoded = 0  # how many rows were decoded rather than found (for the tests)
+
+    def entry(self, app: Application[UUID], row: Any) -> HistoryEntry:
+        key = (row.originator_id, row.originator_version)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None and found[0] == row.topic and found[1] == row.state:
+                self._entries.move_to_end(key)
+                return found[2]
+        made = history_entry(app.mapper.to_domain_event(row))
+        with self._lock:
+            self.decoded += 1
+            self._entries[key] = (row.topic, bytes(row.state), made)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return made
+
+
+_DECODED: WeakKeyDictionary[Application[UUID], DecodedEvents] = WeakKeyDictionary()
+_DECODED_LOCK = threading.Lock()
+
+
+def decoded_events(app: Application[UUID]) -> DecodedEvents:
+    """The application's decoded history entries (one set per application object)."""
+    with _DECODED_LOCK:
+        found = _DECODED.get(app)
+        if found is None:
+            found = _DECODED[app] = DecodedEvents()
+        return found
+
+
 def history(
     app: Application[UUID], stream_id: UUID, *, after_version: int = 0, limit: int = 100
 ) -> list[HistoryEntry]:
-    """Up to ``limit`` events of the stream after ``after_version``, oldest first."""
+    """Up to ``limit`` events of the stream after ``after_version``, oldest first: read
+    from the store, each decoded once per process (``DecodedEvents``)."""
     rows = app.recorder.select_events(stream_id, gt=after_version, limit=limit)
-    return [history_entry(app.mapper.to_domain_event(r)) for r in rows]
+    decoded = decoded_events(app)
+    return [decoded.entry(app, r) for r in rows]
 
 
 def events_until(
@@ -170,16 +221,16 @@ def subject(app: Application[UUID], principal: Principal, stream_id: UUID) -> Su
     if not first:
         raise NotFoundError(f"no case {stream_id}")
     try:
-        created = app.mapper.to_domain_event(first[0])
+        created = decoded_events(app).entry(app, first[0]).payload
     except Exception as e:
         raise NotFoundError(f"no readable case {stream_id}") from e
-    partnership = getattr(created, "partnership", None)
+    partnership = created.get("partnership")
     if not isinstance(partnership, str) or not principal.may_see(partnership):
         raise NotFoundError(f"no case {stream_id}")
     return Subject(
         stream_id=stream_id,
         partnership=partnership,
-        reference=str(getattr(created, "reference", "")),
+        reference=str(created.get("reference", "")),
         last_version=last_version(app, stream_id),
     )
 

@@ -13,6 +13,7 @@ this module, with ``deadline_status_sql``, the same status decided in SQL.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,7 +28,15 @@ from domain.clocks import Clock, ClockStatus
 from domain.review import Review
 from projections.fold import Fold, FoldedModel
 from projections.paging import Page, Where, keyset_page
-from projections.store import Cursor, delete_where_in, insert_rows, iso
+from projections.store import (
+    Cursor,
+    add_counts,
+    delete_where_in,
+    insert_rows,
+    is_empty,
+    iso,
+    rows_where_in,
+)
 
 COLUMNS = (
     "stream_id, reference, partnership, clock, subject, started_on, due_on, stopped_on, "
@@ -81,12 +90,18 @@ def _rows(stream: Any, clocks: list[Clock], paused_since: date | None) -> list[t
 
 
 class Deadlines(FoldedModel):
-    version = 2  # 2: reminded_on, breach_recorded_on (the scheduler's notices)
+    # 2: reminded_on, breach_recorded_on (the scheduler's notices); 3: an index for every
+    # ordering; 4: each clock's tallies for the statistics
+    version = 4
 
     def __init__(self, app: Safeguarding, prefix: str = "rm_", fold: Fold | None = None) -> None:
         self.base = "deadlines"
         self.table = f"{prefix}deadlines"
-        self.tables: tuple[str, ...] = (self.table,)
+        # each clock counted by what the statistics count it in (kept as the clocks are
+        # written: ``projections.statistics``): a case's clocks in its partnership and the
+        # month it was received, a review's in the month each clock started
+        self.tallies_table = f"{prefix}deadline_tallies"
+        self.tables: tuple[str, ...] = (self.table, self.tallies_table)
         self.name = self.table.removeprefix("rm_")
         self.app = app
         self.fold = fold or Fold(app)
@@ -98,8 +113,17 @@ class Deadlines(FoldedModel):
             "clock TEXT NOT NULL, subject TEXT NOT NULL, started_on TEXT NOT NULL, "
             "due_on TEXT NOT NULL, stopped_on TEXT, settled_status TEXT, "
             "settled_days_late INTEGER NOT NULL, watch_only INTEGER NOT NULL, paused_since TEXT, "
-            "reminded_on TEXT, breach_recorded_on TEXT, "
-            "PRIMARY KEY (stream_id, clock, subject))"
+            "reminded_on TEXT, breach_recorded_on TEXT, counted_as TEXT NOT NULL, "
+            "counted_in TEXT NOT NULL, PRIMARY KEY (stream_id, clock, subject))"
+        )
+        # state: the settled status, or the status a paused clock keeps, or 'open' (decided
+        # when read, from due_on); due_on '' but for an open clock
+        c.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.tallies_table} ("
+            "counted_as TEXT NOT NULL, partnership TEXT NOT NULL, month TEXT NOT NULL, "
+            "clock TEXT NOT NULL, state TEXT NOT NULL, due_on TEXT NOT NULL, "
+            "clocks INTEGER NOT NULL, "
+            "PRIMARY KEY (counted_as, partnership, month, clock, state, due_on))"
         )
 
     def index(self, c: Cursor) -> None:
@@ -107,6 +131,23 @@ class Deadlines(FoldedModel):
             f"CREATE INDEX IF NOT EXISTS {self.table}_open ON {self.table} "
             "(partnership, settled_status, due_on)"
         )
+        # one index per ordering ``deadlines`` offers, led by the partnership
+        for order in DeadlineOrder:
+            c.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.table}_by_{order.value} ON {self.table} "
+                f"(partnership, {order.value}, {_TIEBREAK})"
+            )
+        c.execute(
+            f"CREATE INDEX IF NOT EXISTS {self.tallies_table}_by_month ON {self.tallies_table} "
+            "(partnership, month)"
+        )
+        if is_empty(c, self.tallies_table):  # a rebuild's fresh tables, or older ones
+            c.execute(
+                f"INSERT INTO {self.tallies_table} "  # noqa: S608 - our tables
+                "(counted_as, partnership, month, clock, state, due_on, clocks) "
+                f"SELECT counted_as, partnership, counted_in, clock, {_STATE}, {_OPEN_DUE}, "
+                f"COUNT(*) FROM {self.table} GROUP BY 1, 2, 3, 4, 5, 6"
+            )
 
     def write(self, c: Cursor, states: Iterable[Any], *, replace: bool) -> None:
         rows: list[tuple[Any, ...]] = []
@@ -114,17 +155,38 @@ class Deadlines(FoldedModel):
         for state in states:
             ids.append(str(state.id))
             if isinstance(state, Case):
-                rows += _rows(state, self.fold.clocks(state), None)
+                month = state.received_on.isoformat()[:7]
+                rows += [(*r, "case", month) for r in _rows(state, self.fold.clocks(state), None)]
             elif isinstance(state, Review):
                 clocks = self.fold.clocks(state)
                 paused = state.deferrals[-1].deferred_on if state.is_deferred else None
                 due = next((c.due_on for c in clocks if c.name.value == "review_publication"), None)
                 if paused is not None and due is not None and paused > due:
                     paused = None  # deferred once already past due: the clock stays breached
-                rows += _rows(state, clocks, paused)
-        if replace:
+                rows += [(*r, "review", r[5][:7]) for r in _rows(state, clocks, paused)]
+        if replace:  # following the log: the tallies follow the rows (a rebuild's are
+            # counted at its swap, by ``index``)
+            old = rows_where_in(c, self.table, _TALLIED, "stream_id", ids)
             delete_where_in(c, self.table, "stream_id", ids)
-        insert_rows(c, self.table, COLUMNS, rows)
+            delta: Counter[tuple[Any, ...]] = Counter()
+            for rows_, n in ((old, -1), ([tuple(r[i] for i in _TALLIED_AT) for r in rows], 1)):
+                for counted_as, p, month, clock, settled, paused_since, due_on in rows_:
+                    if settled:
+                        kept, open_due = settled, ""
+                    elif paused_since:
+                        kept = "breached" if due_on < paused_since else "pending"
+                        open_due = ""
+                    else:
+                        kept, open_due = "open", due_on
+                    delta[(counted_as, p, month, clock, kept, open_due)] += n
+            add_counts(
+                c,
+                self.tallies_table,
+                "counted_as, partnership, month, clock, state, due_on",
+                "clocks",
+                delta,
+            )
+        insert_rows(c, self.table, f"{COLUMNS}, counted_as, counted_in", rows)
 
     def query(
         self,
@@ -224,6 +286,22 @@ def deadline_status_sql(today: date) -> tuple[str, list[Any]]:
     )
 
 
+_TIEBREAK = "(stream_id || '|' || clock || '|' || subject)"
+# what the tallies count a clock by, and where it is in a row written
+_TALLIED = "counted_as, partnership, counted_in, clock, settled_status, paused_since, due_on"
+_TALLIED_AT = [
+    f"{COLUMNS}, counted_as, counted_in".split(", ").index(column)
+    for column in _TALLIED.split(", ")
+]
+# a clock's state in the tallies, in SQL (as ``write`` decides it)
+_STATE = (
+    "(CASE WHEN settled_status IS NOT NULL THEN settled_status "
+    "WHEN paused_since IS NOT NULL THEN "
+    "(CASE WHEN due_on < paused_since THEN 'breached' ELSE 'pending' END) ELSE 'open' END)"
+)
+_OPEN_DUE = "(CASE WHEN settled_status IS NULL AND paused_since IS NULL THEN due_on ELSE '' END)"
+
+
 class DeadlineOrder(StrEnum):
     DUE_ON = "due_on"
     STARTED_ON = "started_on"
@@ -292,7 +370,7 @@ def deadlines(
         source=model.table,
         where=_deadline_where(f, today),
         sort=order.value,
-        tiebreak="stream_id || '|' || clock || '|' || subject",
+        tiebreak=_TIEBREAK,
         order=f"deadline:{order.value}:{int(descending)}",
         descending=descending,
         after=after,

@@ -96,6 +96,7 @@ class Projector:
         self.factory = factory  # makes the fresh models a rebuild replays into
         self.decoder = Decoder(app)
         self._tracking_made = False  # rm_tracking exists (it is never dropped)
+        self._built = False  # every model seen at position 0 or more (see ``wait``)
 
     def setup(self, progress: Callable[[int], object] | None = None) -> None:
         """Create what is missing; rebuild any model whose version changed."""
@@ -157,6 +158,9 @@ class Projector:
                 for new_table, table in zip(f.tables, old.tables, strict=True):
                     c.execute(f"ALTER TABLE {new_table} RENAME TO {table}")
                 old.index(c)
+                if self.store.is_postgres:  # the planner's statistics of the new tables
+                    for table in old.tables:
+                        c.execute(f"ANALYZE {table}")
                 c.execute("DELETE FROM rm_tracking WHERE name = ?", (f.name,))
                 _track(c, old, end)
                 quarantine.rename(c, f.name, old.name)
@@ -334,10 +338,16 @@ class Projector:
         return {name: end - max(pos, 0) for name, pos in self.positions().items()}
 
     def wait(self, position: int, timeout: float) -> bool:
-        """Block until every model has reached ``position`` (read-your-writes)."""
+        """Block until every model has reached ``position`` (read-your-writes).
+
+        Once every model has been built (position 0 or more), a read that waits for no
+        position (0) asks nothing more: a model, once built, stays built."""
+        if position <= 0 and self._built:
+            return True
         deadline = time.monotonic() + timeout
         while True:
             if min(self.positions().values(), default=0) >= position:
+                self._built = True
                 return True
             if time.monotonic() >= deadline:
                 return False

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+import orjson
+
 from projections.store import Cursor
 
 T = TypeVar("T")
@@ -29,8 +31,9 @@ class BadCursorError(ValueError):
 
 
 def encode_cursor(order: str, key: Sequence[Any]) -> str:
-    raw = json.dumps([order, *key], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """The cursor of a row: its ordering and key, as JSON in URL-safe base64 (by orjson:
+    a page of 500 history events hands out 500 cursors)."""
+    return base64.urlsafe_b64encode(orjson.dumps([order, *key])).decode().rstrip("=")
 
 
 def decode_cursor(order: str, cursor: str) -> list[Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -56,6 +57,45 @@ def delete_where_in(c: Any, table: str, column: str, values: Sequence[Any]) -> N
         c.raw.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", (list(values),))  # noqa: S608
         return
     c.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(v,) for v in values])  # noqa: S608
+
+
+def add_counts(c: Any, table: str, keys: str, value: str, delta: Counter[tuple[Any, ...]]) -> None:
+    """Add ``delta`` (key columns' values -> how many more) to the counts kept in
+    ``table``: a row per key counted, made on first use."""
+    changed = [(*k, n) for k, n in sorted(delta.items()) if n]
+    if not changed:
+        return
+    marks = ", ".join("?" * len(changed[0]))
+    c.executemany(
+        f"INSERT INTO {table} ({keys}, {value}) VALUES ({marks}) "  # noqa: S608 - our table
+        f"ON CONFLICT ({keys}) DO UPDATE SET {value} = {table}.{value} + excluded.{value}",
+        changed,
+    )
+    fallen = [k for k, n in sorted(delta.items()) if n < 0]
+    if fallen:  # a count that falls to 0 goes, as if never counted (a rebuild has none)
+        match = " AND ".join(f"{k} = ?" for k in keys.split(", "))
+        c.executemany(f"DELETE FROM {table} WHERE {match} AND {value} = 0", fallen)  # noqa: S608
+
+
+def rows_where_in(
+    c: Any, table: str, columns: str, column: str, values: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the rows whose ``column`` is one of ``values`` (500 at a time)."""
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(values), 500):
+        chunk = list(values[start : start + 500])
+        c.execute(
+            f"SELECT {columns} FROM {table} "  # noqa: S608 - our table
+            f"WHERE {column} IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        found += [tuple(r) for r in c.fetchall()]
+    return found
+
+
+def is_empty(c: Any, table: str) -> bool:
+    c.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 - our table
+    return c.fetchone() is None
 
 
 class _PgCursor:

@@ -7,6 +7,8 @@ overdue) is decided when read, from the due dates of the case's open clocks. Its
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date
@@ -19,7 +21,16 @@ from domain.clocks import ClockStatus
 from domain.review import Review
 from projections.fold import Fold, FoldedModel
 from projections.paging import Page, Where, keyset_page
-from projections.store import Cursor, delete_where_in, from_iso, insert_rows, iso
+from projections.store import (
+    Cursor,
+    add_counts,
+    delete_where_in,
+    from_iso,
+    insert_rows,
+    is_empty,
+    iso,
+    rows_where_in,
+)
 
 COLUMNS = (
     "case_id, reference, partnership, area, kind, stage, status, incident_kind, incident_on, "
@@ -30,6 +41,12 @@ COLUMNS = (
 # what the tracker table stores: the review type is looked up when read
 STORED = COLUMNS.replace("review_type, ", "")
 REVIEW_COLUMNS = "case_id, review_id, review_type, commissioned_on, commissioned_at"
+# what the kept counts are counted from (``CaseTracker._add``), and where it is in a row
+TALLIED = (
+    "partnership, received_on, stage, kind, recommendation, decision, decided_on, "
+    "notified_on, submitted_on"
+)
+_TALLIED_AT = [STORED.split(", ").index(column) for column in TALLIED.split(", ")]
 
 
 def age_band(born: date | None, on: date) -> str:
@@ -76,13 +93,25 @@ class CaseTracker(FoldedModel):
     of the most recently commissioned review covering it, decided when read. So a review's
     events only ever write its own rows (no update across streams)."""
 
-    version = 2
+    version = 4  # 3: an index for every ordering the queries offer; 4: the kept counts
 
     def __init__(self, app: Safeguarding, prefix: str = "rm_", fold: Fold | None = None) -> None:
         self.base = "tracker"
         self.table = f"{prefix}tracker"
         self.reviews_table = f"{prefix}tracker_reviews"
-        self.tables: tuple[str, ...] = (self.table, self.reviews_table)
+        # kept as the cases are written, so that a read costs the same however many cases
+        # there are: each partnership's number of cases (a tracker page's total), and the
+        # statistics' counts by month received (``projections.statistics``)
+        self.counts_table = f"{prefix}tracker_counts"
+        self.tallies_table = f"{prefix}tracker_tallies"
+        self.days_table = f"{prefix}tracker_days"
+        self.tables: tuple[str, ...] = (
+            self.table,
+            self.reviews_table,
+            self.counts_table,
+            self.tallies_table,
+            self.days_table,
+        )
         self.name = self.table.removeprefix("rm_")
         self.app = app
         self.fold = fold or Fold(app)
@@ -104,16 +133,45 @@ class CaseTracker(FoldedModel):
             "commissioned_on TEXT NOT NULL, commissioned_at TEXT NOT NULL, "
             "PRIMARY KEY (case_id, review_id))"
         )
+        c.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.counts_table} ("
+            "partnership TEXT PRIMARY KEY, cases INTEGER NOT NULL)"
+        )
+        # recommendation and decision '' when none (a key has no NULL)
+        c.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.tallies_table} ("
+            "partnership TEXT NOT NULL, month TEXT NOT NULL, stage TEXT NOT NULL, "
+            "kind TEXT NOT NULL, recommendation TEXT NOT NULL, decision TEXT NOT NULL, "
+            "cases INTEGER NOT NULL, "
+            "PRIMARY KEY (partnership, month, stage, kind, recommendation, decision))"
+        )
+        # measure: 'decision' (received to decided) or 'submission' (notified to submitted)
+        c.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.days_table} ("
+            "partnership TEXT NOT NULL, month TEXT NOT NULL, measure TEXT NOT NULL, "
+            "days INTEGER NOT NULL, cases INTEGER NOT NULL, "
+            "PRIMARY KEY (partnership, month, measure, days))"
+        )
 
     def index(self, c: Cursor) -> None:
-        c.execute(
-            f"CREATE INDEX IF NOT EXISTS {self.table}_partnership ON {self.table} "
-            "(partnership, received_on)"
-        )
+        # one index per ordering ``cases`` offers, led by the partnership every read names:
+        # a page reads its rows in order from the index (no sort of the partnership's rows)
+        for order, sort in _CASE_SORT.items():
+            c.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.table}_by_{order.value} ON {self.table} "
+                f"(partnership, {sort}, case_id)"
+            )
         c.execute(
             f"CREATE INDEX IF NOT EXISTS {self.reviews_table}_review ON {self.reviews_table} "
             "(review_id)"
         )
+        # the kept counts, counted here when there are none (a rebuild's fresh tables at
+        # its swap, or tables made before the counts were kept); ``write`` keeps them since
+        if is_empty(c, self.counts_table) or is_empty(c, self.tallies_table):
+            for table in (self.counts_table, self.tallies_table, self.days_table):
+                c.execute(f"DELETE FROM {table}")  # noqa: S608 - our table
+            c.execute(f"SELECT {TALLIED} FROM {self.table}")  # noqa: S608 - our table
+            self._add(c, [tuple(r) for r in c.fetchall()], 1)
 
     def write(self, c: Cursor, states: Iterable[Any], *, replace: bool) -> None:
         cases: list[Case] = []
@@ -124,18 +182,68 @@ class CaseTracker(FoldedModel):
             elif isinstance(s, Review):
                 reviews.append(s)
         if cases:
-            if replace:
-                delete_where_in(c, self.table, "case_id", [str(s.id) for s in cases])
-            insert_rows(c, self.table, STORED, [self._row(s) for s in cases])
+            ids = [str(s.id) for s in cases]
+            rows = [self._row(s) for s in cases]
+            if replace:  # following the log: the counts follow the rows (a rebuild's are
+                # counted at its swap, by ``index``)
+                old = rows_where_in(c, self.table, TALLIED, "case_id", ids)
+                delete_where_in(c, self.table, "case_id", ids)
+                self._add(c, old, -1, [tuple(r[i] for i in _TALLIED_AT) for r in rows])
+            insert_rows(c, self.table, STORED, rows)
         if reviews:
             if replace:
                 delete_where_in(c, self.reviews_table, "review_id", [str(r.id) for r in reviews])
-            rows = []
+            review_rows = []
             for r in reviews:
                 review_id, at = str(r.id), r.created_on.astimezone(UTC).isoformat()
                 on = r.commissioned_on.isoformat()
-                rows += [(str(i), review_id, r.review_type, on, at) for i in r.case_ids]
-            insert_rows(c, self.reviews_table, REVIEW_COLUMNS, rows)
+                review_rows += [(str(i), review_id, r.review_type, on, at) for i in r.case_ids]
+            insert_rows(c, self.reviews_table, REVIEW_COLUMNS, review_rows)
+
+    def _add(
+        self,
+        c: Cursor,
+        rows: Sequence[Sequence[Any]],
+        sign: int,
+        then: Sequence[Sequence[Any]] = (),
+    ) -> None:
+        """Count ``rows`` (``TALLIED`` values) ``sign`` times, and ``then`` once more."""
+        counts: Counter[tuple[Any, ...]] = Counter()
+        tallies: Counter[tuple[Any, ...]] = Counter()
+        days: Counter[tuple[Any, ...]] = Counter()
+        for rows_, n in ((rows, sign), (then, 1)):
+            for p, received, stage, kind, rec, dec, decided, notified, submitted in rows_:
+                month = received[:7]
+                counts[(p,)] += n
+                tallies[(p, month, stage, kind, rec or "", dec or "")] += n
+                between = self.app.calendar_of(p).working_days_between
+                if decided:
+                    d = between(date.fromisoformat(received), date.fromisoformat(decided))
+                    days[(p, month, "decision", d)] += n
+                if notified and submitted:
+                    d = between(date.fromisoformat(notified), date.fromisoformat(submitted))
+                    days[(p, month, "submission", d)] += n
+        add_counts(c, self.counts_table, "partnership", "cases", counts)
+        add_counts(
+            c,
+            self.tallies_table,
+            "partnership, month, stage, kind, recommendation, decision",
+            "cases",
+            tallies,
+        )
+        add_counts(c, self.days_table, "partnership, month, measure, days", "cases", days)
+
+    def total(self, c: Cursor, partnerships: Sequence[str]) -> int:
+        """How many cases ``partnerships`` have (kept as the cases are written: one indexed
+        read whatever the number of cases)."""
+        if not partnerships:
+            return 0
+        c.execute(
+            f"SELECT COALESCE(SUM(cases), 0) FROM {self.counts_table} "  # noqa: S608
+            f"WHERE partnership IN ({', '.join('?' * len(partnerships))})",
+            list(partnerships),
+        )
+        return int(c.fetchone()[0])
 
     def _row(self, case: Case) -> tuple[Any, ...]:
         open_clocks = sorted(
@@ -197,24 +305,60 @@ class CaseTracker(FoldedModel):
 
 
 def _tracker_row(r: Sequence[Any], today: date) -> TrackerRow:
-    """A row of ``COLUMNS`` as the tracker shows it on ``today``."""
-    values = dict(zip(COLUMNS.split(", "), r, strict=True))
-    dues = [date.fromisoformat(d) for d in values.pop("open_dues").split(",") if d]
-    concurs = values["panel_concurs"]
+    """A row of ``COLUMNS`` as the tracker shows it on ``today`` (a page's worth each read:
+    unpacked by position)."""
+    (
+        case_id,
+        reference,
+        partnership,
+        area,
+        kind,
+        stage,
+        status,
+        incident_kind,
+        incident_on,
+        looked_after,
+        band,
+        decision,
+        received_on,
+        decided_on,
+        notified_on,
+        submitted_on,
+        recommendation,
+        panel_concurs,
+        review_type,
+        next_clock,
+        next_due_on,
+        open_dues,
+        last_activity,
+        version,
+    ) = r
+    now = today.isoformat()  # ISO days compare as the days do
     return TrackerRow(
-        **{
-            **values,
-            "incident_on": from_iso(values["incident_on"]),
-            "looked_after": bool(values["looked_after"]),
-            "received_on": date.fromisoformat(values["received_on"]),
-            "decided_on": from_iso(values["decided_on"]),
-            "notified_on": from_iso(values["notified_on"]),
-            "submitted_on": from_iso(values["submitted_on"]),
-            "panel_concurs": None if concurs is None else bool(concurs),
-            "next_due_on": from_iso(values["next_due_on"]),
-            "version": int(values["version"]),
-        },
-        overdue=sum(1 for d in dues if d < today),
+        case_id=case_id,
+        reference=reference,
+        partnership=partnership,
+        area=area,
+        kind=kind,
+        stage=stage,
+        status=status,
+        incident_kind=incident_kind,
+        incident_on=from_iso(incident_on),
+        looked_after=bool(looked_after),
+        age_band=band,
+        decision=decision,
+        received_on=date.fromisoformat(received_on),
+        decided_on=from_iso(decided_on),
+        notified_on=from_iso(notified_on),
+        submitted_on=from_iso(submitted_on),
+        recommendation=recommendation,
+        panel_concurs=None if panel_concurs is None else bool(panel_concurs),
+        review_type=review_type,
+        next_clock=next_clock,
+        next_due_on=from_iso(next_due_on),
+        overdue=sum(1 for d in open_dues.split(",") if d and d < now),
+        last_activity=last_activity,
+        version=int(version),
     )
 
 
@@ -304,8 +448,12 @@ def cases(
     last: int | None = None,
     count: bool = True,
 ) -> Page[TrackerRow]:
-    """A page of the cases ``f`` matches, as of ``today`` (``count``: with the total)."""
-    return keyset_page(
+    """A page of the cases ``f`` matches, as of ``today`` (``count``: with the total).
+
+    A partnership's whole tracker (no filter but the partnerships) takes its total from
+    the kept counts, not a ``COUNT(*)`` of its rows: its cost does not grow with them."""
+    whole = f == CaseFilter(partnerships=f.partnerships)
+    page = keyset_page(
         c,
         select=COLUMNS,
         source=model.source,
@@ -316,7 +464,10 @@ def cases(
         descending=descending,
         after=after,
         first=first,
-        count=count,
+        count=count and not whole,
         before=before,
         last=last,
-    ).map(lambda r: _tracker_row(r, today))
+    )
+    if count and whole:
+        page = dataclasses.replace(page, total=model.total(c, f.partnerships))
+    return page.map(lambda r: _tracker_row(r, today))

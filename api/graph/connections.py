@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import strawberry
 
@@ -30,6 +30,7 @@ class PageInfo:
 
 @strawberry.type
 class Edge(Generic[T]):
+    fast: ClassVar[bool] = True  # a page's edges completed by api.graph.fast's plan
     cursor: str
     node: T
 

@@ -161,7 +161,10 @@ class GraphContext(BaseContext):
         noted = self._access.get(slot)
         if noted is None:
             self._access[slot] = noted = (partnership, reference, set())
-        noted[2].update(fields)
+        if len(fields) == 1:  # one field at a time, for each of a page's events
+            noted[2].add(fields[0])
+        else:
+            noted[2].update(fields)
 
     def write_access_log(self) -> None:
         if self._access and self.access_log is not None:

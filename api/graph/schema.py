@@ -34,9 +34,11 @@ from api.graph.cases.query import CasesQuery
 from api.graph.context import GraphContext
 from api.graph.deadlines.query import DeadlinesQuery
 from api.graph.errors import ErrorCodes, client_code
+from api.graph.fast import FastExecutionContext
 from api.graph.introspection import IntrospectionNeedsKey
 from api.graph.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from api.graph.node import NodeQuery
+from api.graph.prepared import PreparedDocuments
 from api.graph.reviews.query import ReviewsQuery
 from api.graph.statistics.query import StatisticsQuery
 
@@ -125,6 +127,7 @@ def make_schema(*, tracing: bool = False) -> strawberry.Schema:
     ``tracing``, strawberry's OpenTelemetry spans (its sync extension: operations run in a
     worker thread), their resolver arguments left out."""
     extensions: list[Any] = [
+        PreparedDocuments,
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
@@ -133,7 +136,9 @@ def make_schema(*, tracing: bool = False) -> strawberry.Schema:
     ]
     if tracing:
         extensions.append(partial(OpenTelemetryExtensionSync, arg_filter=_no_arguments))
-    return ThreadedSchema(query=Query, extensions=extensions)
+    return ThreadedSchema(
+        query=Query, extensions=extensions, execution_context_class=FastExecutionContext
+    )
 
 
 def _no_arguments(args: dict[str, Any], info: Any) -> dict[str, Any]:

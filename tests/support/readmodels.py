@@ -10,7 +10,20 @@ from projections.engine import Projector
 from projections.store import Cursor, ReadStore
 from projections.timeline import Timeline
 
-TABLES = ("timeline", "tracker", "tracker_reviews", "deadlines", "reviews", "actions")
+TABLES = (
+    "timeline",
+    "tracker",
+    "tracker_reviews",
+    "deadlines",
+    "reviews",
+    "actions",
+    # what the tracker and deadlines keep counted as they follow the log, and count afresh
+    # at a rebuild's swap: the same either way
+    "tracker_counts",
+    "tracker_tallies",
+    "tracker_days",
+    "deadline_tallies",
+)
 
 
 def table_rows(c: Cursor, table: str) -> list[tuple[Any, ...]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from enum import Enum
+from typing import ClassVar
 
 import strawberry
 
@@ -46,6 +47,7 @@ class DeadlineFilter:
     name="Deadline", description="One clock instance (per agency for scoping, per action)"
 )
 class DeadlineNode:
+    fast: ClassVar[bool] = True  # a page of clocks completed by api.graph.fast's plan
     stream_id: strawberry.ID
     reference: str
     partnership: str

@@ -5,6 +5,7 @@ read model's position."""
 from __future__ import annotations
 
 from enum import Enum
+from typing import ClassVar
 
 import strawberry
 
@@ -25,18 +26,21 @@ class Period(Enum):
 
 @strawberry.type(description="A count; for analysts, counts of 1 to 4 are suppressed (null)")
 class Count:
+    fast: ClassVar[bool] = True  # completed by api.graph.fast's plan in a list
     value: int | None
     suppressed: bool
 
 
 @strawberry.type
 class KeyCount:
+    fast: ClassVar[bool] = True  # completed by api.graph.fast's plan in a list
     key: str
     count: Count
 
 
 @strawberry.type(description="How a clock's instances ended, or stand today")
 class Timeliness:
+    fast: ClassVar[bool] = True  # completed by api.graph.fast's plan in a list
     clock: ClockKind  # type: ignore[valid-type]
     on_time: Count
     late: Count
@@ -47,6 +51,7 @@ class Timeliness:
 
 @strawberry.type(description="A median; suppressed for analysts when taken over fewer than 5")
 class Median:
+    fast: ClassVar[bool] = True  # completed by api.graph.fast's plan in a list
     value: float | None
     suppressed: bool
     over: Count
@@ -54,6 +59,7 @@ class Median:
 
 @strawberry.type
 class StatisticsGroup:
+    fast: ClassVar[bool] = True  # completed by api.graph.fast's plan in a list
     partnership: str | None
     period: str | None
     cases: Count
@@ -68,6 +74,7 @@ class StatisticsGroup:
 
 @strawberry.type
 class ReadModelPosition:
+    fast: ClassVar[bool] = True  # completed by api.graph.fast's plan in a list
     name: str
     position: int
     lag: int

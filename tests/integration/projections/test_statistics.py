@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from application.generate import generate
 from application.service import Safeguarding
@@ -78,3 +79,52 @@ def test_timeliness_counts_the_reviews_clocks_too(
         assert clock in result.timeliness
         if clock == "review_publication":  # no case has this clock: all of it is the reviews'
             assert sum(result.timeliness[clock].values()) == n
+
+
+def test_whole_months_are_counted_from_the_kept_tallies_exactly_as_from_the_rows(
+    tracker: Safeguarding, read_store: ReadStore
+) -> None:
+    """A year, a quarter or all time is read from what the models keep counted by month
+    (a few rows a month, whatever the number of cases); the answer is the one the rows
+    give, for any day asked (open clocks still decided that day)."""
+    generate(tracker, 90, seed=21)
+    models = read_models(tracker)
+    projector(tracker, read_store, *models).catch_up(7)  # small batches: rows replaced
+    case_tracker, deadlines = models[1], models[2]
+    assert isinstance(case_tracker, CaseTracker)
+    assert isinstance(deadlines, Deadlines)
+    today = tracker.today()
+    asked = 0
+    with read_store.transaction() as c:
+        for day in (today, date(today.year - 1, 6, 30)):
+            for period in statistics.Period:
+                for by_partnership in (False, True):
+                    for start, end in (
+                        (None, None),
+                        (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+                        (date(today.year, 1, 1), None),
+                    ):
+                        asked += 1
+                        ask: dict[str, Any] = {
+                            "partnerships": None if by_partnership else ["LEW", "BHR"],
+                            "received_from": start,
+                            "received_to": end,
+                            "by_partnership": by_partnership,
+                            "period": period,
+                        }
+                        kept = statistics.from_tallies(c, case_tracker, deadlines, day, **ask)
+                        counted = statistics.from_rows(
+                            c, case_tracker, deadlines, day, tracker.calendar_of, **ask
+                        )
+                        assert kept == counted, ask
+                        assert kept  # something in each
+    assert asked == 48
+
+
+def test_the_median_of_a_histogram_is_the_median_of_its_values() -> None:
+    import statistics as stats
+    from collections import Counter
+
+    for values in ([3], [1, 2], [5, 1, 1], [2, 2, 9, 9], [0, 4, 4, 4, 7, 30], list(range(11))):
+        assert statistics._histogram_median(Counter(values)) == float(stats.median(values))
+    assert statistics._histogram_median(Counter()) is None
