@@ -10,7 +10,6 @@ analysts belongs to the GraphQL surface, which knows who is asking.
 
 from __future__ import annotations
 
-import statistics as stats
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -200,14 +199,7 @@ def from_tallies(
         where.params,
     )
     for p, month, stage, kind, recommendation, decision, n in c.fetchall():
-        g = group(p, month)
-        g["cases"] += n
-        g["stage"][stage] += n
-        g["kind"][kind] += n
-        if recommendation:
-            g["recommendation"][recommendation] += n
-        if decision:
-            g["decision"][decision] += n
+        _count_cases(group(p, month), stage, kind, recommendation, decision, n)
     if not groups:
         return []
     c.execute(
@@ -233,6 +225,26 @@ def from_tallies(
     )
     for p, month, measure, days, n in c.fetchall():
         group(p, month)["to_decision" if measure == "decision" else "to_submission"][int(days)] += n
+    return _statistics(groups, by_partnership=by_partnership, period=period)
+
+
+def _count_cases(
+    g: dict[str, Any], stage: str, kind: str, recommendation: str, decision: str, n: int
+) -> None:
+    """Add ``n`` cases of one stage, kind, recommendation and decision to a group."""
+    g["cases"] += n
+    g["stage"][stage] += n
+    g["kind"][kind] += n
+    if recommendation:
+        g["recommendation"][recommendation] += n
+    if decision:
+        g["decision"][decision] += n
+
+
+def _statistics(
+    groups: dict[tuple[str, str], dict[str, Any]], *, by_partnership: bool, period: Period
+) -> list[Statistics]:
+    """Each group (``_new_group``, keyed by partnership and period) as its statistics."""
     return [
         Statistics(
             cases=g["cases"],
@@ -295,19 +307,10 @@ def from_rows(
     groups: dict[tuple[str, str], dict[str, Any]] = {}
 
     def group(p: str, q: str) -> dict[str, Any]:
-        return groups.setdefault(
-            (p, q),
-            {
-                "cases": 0,
-                "stage": Counter(),
-                "kind": Counter(),
-                "recommendation": Counter(),
-                "decision": Counter(),
-                "timeliness": {},
-                "to_decision": [],
-                "to_submission": [],
-            },
-        )
+        found = groups.get((p, q))
+        if found is None:
+            found = groups[(p, q)] = _new_group()
+        return found
 
     c.execute(
         f"SELECT {key}, t.stage, t.kind, t.recommendation, t.decision, COUNT(*) "  # noqa: S608
@@ -315,14 +318,7 @@ def from_rows(
         where.params,
     )
     for p, q, stage, kind, recommendation, decision, n in c.fetchall():
-        g = group(p, q)
-        g["cases"] += n
-        g["stage"][stage] += n
-        g["kind"][kind] += n
-        if recommendation:
-            g["recommendation"][recommendation] += n
-        if decision:
-            g["decision"][decision] += n
+        _count_cases(group(p, q), stage, kind, recommendation, decision, n)
     if not groups:
         return []
 
@@ -367,30 +363,10 @@ def from_rows(
         g = group(p, q)
         days = calendar_of(partnership).working_days_between
         if decided:
-            g["to_decision"].append(days(date.fromisoformat(received), date.fromisoformat(decided)))
+            g["to_decision"][days(date.fromisoformat(received), date.fromisoformat(decided))] += 1
         if notified and submitted:
-            g["to_submission"].append(
+            g["to_submission"][
                 days(date.fromisoformat(notified), date.fromisoformat(submitted))
-            )
+            ] += 1
 
-    return [
-        Statistics(
-            cases=g["cases"],
-            by_stage=dict(g["stage"]),
-            by_kind=dict(g["kind"]),
-            by_recommendation=dict(g["recommendation"]),
-            by_decision=dict(g["decision"]),
-            timeliness={clock: dict(n) for clock, n in sorted(g["timeliness"].items())},
-            median_working_days_to_decision=_median(g["to_decision"]),
-            median_working_days_to_submission=_median(g["to_submission"]),
-            decisions_measured=len(g["to_decision"]),
-            submissions_measured=len(g["to_submission"]),
-            partnership=p if by_partnership else None,
-            period=q if period is not Period.ALL else None,
-        )
-        for (p, q), g in sorted(groups.items())
-    ]
-
-
-def _median(days: list[int]) -> float | None:
-    return float(stats.median(days)) if days else None
+    return _statistics(groups, by_partnership=by_partnership, period=period)
