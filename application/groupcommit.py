@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 
@@ -116,3 +117,32 @@ class _Hold:
         with self.group._cond:
             self.group._held -= 1
             self.group._cond.notify_all()
+
+
+class GroupCommitting:
+    """What a recorder adds for group commit (before the library's recorder in its bases):
+    once ``enable_group_commit`` is called, ``insert_events`` hands plain appends to the
+    group, which writes them with the recorder's own ``insert_groups``."""
+
+    group_commit: GroupCommit | None = None
+
+    def insert_groups(self, appends: Sequence[Sequence[StoredEvent]]) -> list[Outcome]:
+        """Write ``appends`` in one transaction: each one's notification ids, or the
+        IntegrityError that refused it alone."""
+        raise NotImplementedError
+
+    def enable_group_commit(self, max_group: int = 64) -> GroupCommit:
+        """From now on, concurrent appends of this process share transactions."""
+        if self.group_commit is None:
+            self.group_commit = GroupCommit(self.insert_groups, max_group)
+        return self.group_commit
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if self.group_commit is None or any(kwargs.values()) or not stored_events:
+            ids: Sequence[int] | None = super().insert_events(  # type: ignore[misc]
+                stored_events, **kwargs
+            )
+            return ids
+        return self.group_commit.append(stored_events)

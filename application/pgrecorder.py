@@ -27,10 +27,10 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier, Literal
 
-from application.groupcommit import GroupCommit, Outcome
+from application.groupcommit import GroupCommitting, Outcome
 
 
-class OrderedInsertRecorder(PostgresApplicationRecorder):
+class OrderedInsertRecorder(GroupCommitting, PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         self.sql_create_pg_function_insert_events = SQL(
@@ -119,21 +119,6 @@ class OrderedInsertRecorder(PostgresApplicationRecorder):
             "SELECT append_no, notification_ids FROM {schema}.{insert_groups}("
             "%s::{id_type}[], %s::bigint[], %s::text[], %s::bytea[], %s::integer[])"
         ).format(**names)
-        self.group_commit: GroupCommit | None = None
-
-    def enable_group_commit(self, max_group: int = 64) -> GroupCommit:
-        """From now on, concurrent appends of this process share transactions."""
-        if self.group_commit is None:
-            self.group_commit = GroupCommit(self.insert_groups, max_group)
-        return self.group_commit
-
-    def insert_events(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        if self.group_commit is None or any(kwargs.values()) or not stored_events:
-            ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
-            return ids
-        return self.group_commit.append(stored_events)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_groups(self, appends: Sequence[Sequence[StoredEvent]]) -> list[Outcome]:

@@ -12,32 +12,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-from application.groupcommit import GroupCommit, Outcome
+from application.groupcommit import GroupCommitting, Outcome
 
 
-class GroupedSQLiteRecorder(SQLiteApplicationRecorder):
-    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
-        super().__init__(datastore, events_table_name)
-        self.group_commit: GroupCommit | None = None
-
-    def enable_group_commit(self, max_group: int = 64) -> GroupCommit:
-        """From now on, concurrent appends of this process share transactions."""
-        if self.group_commit is None:
-            self.group_commit = GroupCommit(self.insert_groups, max_group)
-        return self.group_commit
-
-    def insert_events(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        if self.group_commit is None or any(kwargs.values()) or not stored_events:
-            return super().insert_events(stored_events, **kwargs)
-        return self.group_commit.append(stored_events)
-
+class GroupedSQLiteRecorder(GroupCommitting, SQLiteApplicationRecorder):
     def insert_groups(self, appends: Sequence[Sequence[StoredEvent]]) -> list[Outcome]:
         """Write ``appends`` in one transaction: each one's notification ids, or the
         IntegrityError that refused it alone."""
