@@ -28,10 +28,8 @@ import asyncio
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -46,7 +44,7 @@ from application.generate import generate
 from application.keys import issue_key
 from application.service import Safeguarding
 from benchmarks.graphql import long_case
-from benchmarks.server import server_env, start_server
+from benchmarks.server import server_env, start_server, start_uvicorn
 from entrypoints import bootstrap
 from tests.support.postgres import conninfo, create_database, postgres_params, postgres_settings
 
@@ -171,23 +169,8 @@ async def measure(
 def start_bare(
     dsn: str, key: str, today: date, workers: int
 ) -> tuple[str, subprocess.Popen[bytes]]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = {**os.environ, "BARE_DSN": dsn, "BARE_KEY": key, "BARE_TODAY": today.isoformat()}
-    command = [sys.executable, "-m", "uvicorn", "benchmarks.bare_reads:app"]
-    command += ["--port", str(port), "--workers", str(workers)]
-    command += ["--log-level", "warning", "--no-access-log"]
-    server = subprocess.Popen(command, env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            httpx.get(f"{url}/nothing", timeout=1)
-            return url, server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("the bare server did not start")
+    return start_uvicorn(["benchmarks.bare_reads:app"], env, workers, "/nothing", "the bare")
 
 
 def compare(api: str, bare: str, read: Read) -> str:
