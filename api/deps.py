@@ -8,6 +8,7 @@ import time
 from typing import Annotated, Any
 from uuid import UUID
 
+import anyio.to_thread
 from fastapi import Depends, Header, HTTPException, Request
 
 from application import logs
@@ -53,7 +54,13 @@ class KeyCache:
         return principal
 
 
-def get_safeguarding(request: Request) -> Safeguarding:
+# The dependencies that only pick something out of the request are ``async``: FastAPI runs
+# a plain ``def`` dependency in a worker thread, one hand-off (and a wake-up of the event
+# loop) each, and a command used to pay four of them before its own. Only the key's read,
+# which blocks on the event store, goes to a worker thread (``get_principal``).
+
+
+async def get_safeguarding(request: Request) -> Safeguarding:
     safeguarding: Safeguarding = request.app.state.safeguarding
     return safeguarding
 
@@ -96,20 +103,20 @@ def path_ids(route: str, params: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def get_principal(
+async def get_principal(
     request: Request,
-    safeguarding: AppDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
     if not authorization:
         raise HTTPException(401, "send Authorization: Bearer <api key>", headers=_CHALLENGE)
-    return principal_of(request, safeguarding, authorization)
+    safeguarding: Safeguarding = request.app.state.safeguarding
+    return await anyio.to_thread.run_sync(principal_of, request, safeguarding, authorization)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def get_context(
+async def get_context(
     request: Request,
     principal: CurrentPrincipal,
     idempotency_key: Annotated[

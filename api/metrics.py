@@ -35,6 +35,7 @@ expose it publicly -- serve it only to the monitoring network.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -126,13 +127,19 @@ def route_template(scope: Scope) -> str:
     raw = str(scope.get("path", ""))
     path = getattr(scope.get("route"), "path", None)
     # a route of a router included with a prefix may know only its own part of the path
-    if isinstance(path, str) and compile_path(path)[0].match(raw):
+    if isinstance(path, str) and _pattern(path).match(raw):
         return path
     app = scope.get("app")
     for template, pattern in _templates(app):
         if pattern.match(raw):
             return template
     return UNMATCHED
+
+
+@functools.lru_cache(maxsize=512)
+def _pattern(template: str) -> re.Pattern[str]:
+    """A route template's pattern, compiled once (a few hundred templates at most)."""
+    return compile_path(template)[0]
 
 
 def _templates(app: Any) -> list[tuple[str, re.Pattern[str]]]:

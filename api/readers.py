@@ -26,7 +26,7 @@ class Readers:
         return reader
 
 
-def get_readers(request: Request) -> Readers:
+async def get_readers(request: Request) -> Readers:
     readers: Readers = request.app.state.readers
     return readers
 

@@ -59,6 +59,8 @@ class GraphContext(BaseContext):
     request_id: str
     readers: Readers
     after_position: int | None = None  # the X-After-Position header
+    # reads the caller's key (blocking): called by ``identify`` in the operation's thread
+    identify_with: Callable[[], Principal] | None = None
     access_log: AccessLog | None = None
     _stack: ExitStack = field(default_factory=ExitStack)
     _cursor: CountingCursor | None = None
@@ -71,6 +73,12 @@ class GraphContext(BaseContext):
         BaseContext.__init__(self)  # the request and response strawberry sets
 
     # --- who asks --------------------------------------------------------------------
+
+    def identify(self) -> None:
+        """Read the caller's key, if the request sent one (``HTTPException`` 401 when it
+        names nobody); run in the operation's worker thread, before the operation."""
+        if self.identify_with is not None:
+            self.principal, self.identify_with = self.identify_with(), None
 
     def caller(self) -> Principal:
         if self.principal is None:

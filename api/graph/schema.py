@@ -99,6 +99,7 @@ class ThreadedSchema(strawberry.Schema):
         kwargs: dict[str, Any],
     ) -> ExecutionResult:
         try:
+            ctx.identify()
             result = self.execute_sync(query, variables, ctx, root, operation_name, **kwargs)
             statements = ctx.statements
         finally:

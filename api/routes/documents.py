@@ -36,7 +36,7 @@ router = APIRouter(
 )
 
 
-def get_documents(request: Request) -> Documents:
+async def get_documents(request: Request) -> Documents:
     documents: Documents = request.app.state.documents
     return documents
 
